@@ -1,0 +1,113 @@
+#include "binary/program_symbols.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "util/input_error.h"
+
+namespace leakseek::binary {
+
+namespace {
+
+const Symbol* containing(const std::vector<Symbol>& v, uint64_t addr) {
+  auto it = std::upper_bound(v.begin(), v.end(), addr, [](uint64_t a, const Symbol& s) { return a < s.addr; });
+  if (it == v.begin()) return nullptr;
+  --it;
+  uint64_t size = it->size ? it->size : 1;
+  return addr - it->addr < size ? &*it : nullptr;
+}
+
+// Go names type descriptors "type:T" since 1.20 and "type.T" before.
+std::optional<std::string> type_symbol_name(std::string_view name) {
+  for (std::string_view prefix : {"type:", "type."}) {
+    if (name.substr(0, prefix.size()) == prefix && name.size() > prefix.size()) {
+      std::string_view rest = name.substr(prefix.size());
+      // Skip the runtime's helper symbols that share the prefix ("type:.eq.main.T", "type:*").
+      if (rest.front() == '.' || rest == "*") return std::nullopt;
+      return std::string(rest);
+    }
+  }
+  return std::nullopt;
+}
+
+struct ElfHandle {
+  int fd = -1;
+  Elf* elf = nullptr;
+  ~ElfHandle() {
+    if (elf) elf_end(elf);
+    if (fd >= 0) close(fd);
+  }
+};
+
+}  // namespace
+
+ProgramSymbols ProgramSymbols::load(const std::string& path) {
+  ProgramSymbols out;
+  out.path_ = path;
+  if (elf_version(EV_CURRENT) == EV_NONE) throw InputError(path, std::nullopt, "libelf is unusable");
+  ElfHandle h;
+  h.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (h.fd < 0) throw InputError(path, std::nullopt, std::strerror(errno));
+  h.elf = elf_begin(h.fd, ELF_C_READ_MMAP, nullptr);
+  if (!h.elf || elf_kind(h.elf) != ELF_K_ELF) throw InputError(path, std::nullopt, "not an ELF program");
+  size_t shstrndx = 0;
+  if (elf_getshdrstrndx(h.elf, &shstrndx) != 0) throw InputError(path, std::nullopt, elf_errmsg(-1));
+
+  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(h.elf, scn)) != nullptr;) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh)) continue;
+    const char* sname = elf_strptr(h.elf, shstrndx, sh.sh_name);
+    if (sname && (std::strcmp(sname, ".debug_info") == 0 || std::strcmp(sname, ".zdebug_info") == 0)) {
+      out.has_dwarf_ = true;
+    }
+    if (sh.sh_type != SHT_SYMTAB) continue;
+    out.has_symtab_ = true;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    if (!data || sh.sh_entsize == 0) continue;
+    size_t count = sh.sh_size / sh.sh_entsize;
+    for (size_t i = 0; i < count; i++) {
+      GElf_Sym sym;
+      if (!gelf_getsym(data, static_cast<int>(i), &sym) || sym.st_value == 0) continue;
+      const char* name = elf_strptr(h.elf, sh.sh_link, sym.st_name);
+      if (!name || !*name) continue;
+      int type = GELF_ST_TYPE(sym.st_info);
+      if (type == STT_FUNC) {
+        out.functions_.push_back({sym.st_value, sym.st_size, name});
+      } else if (type == STT_OBJECT) {
+        if (auto t = type_symbol_name(name)) {
+          out.types_.push_back({sym.st_value, sym.st_size, std::move(*t)});
+        } else {
+          out.variables_.push_back({sym.st_value, sym.st_size, name});
+        }
+      }
+    }
+  }
+  auto by_addr = [](const Symbol& a, const Symbol& b) { return a.addr < b.addr; };
+  for (auto* v : {&out.variables_, &out.functions_, &out.types_}) std::stable_sort(v->begin(), v->end(), by_addr);
+  return out;
+}
+
+const Symbol* ProgramSymbols::variable_at(uint64_t addr) const { return containing(variables_, addr); }
+const Symbol* ProgramSymbols::function_at(uint64_t pc) const { return containing(functions_, pc); }
+
+std::optional<std::string_view> ProgramSymbols::type_at(uint64_t addr) const {
+  auto it = std::lower_bound(types_.begin(), types_.end(), addr,
+                             [](const Symbol& s, uint64_t a) { return s.addr < a; });
+  if (it == types_.end() || it->addr != addr) return std::nullopt;
+  return it->name;
+}
+
+std::vector<std::string> ProgramSymbols::limitations() const {
+  std::vector<std::string> out;
+  if (!has_symtab_) out.push_back("no symbol table (stripped with -s): globals and types stay unnamed");
+  if (!has_dwarf_) out.push_back("no DWARF (built with -w)");
+  return out;
+}
+
+}  // namespace leakseek::binary

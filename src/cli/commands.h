@@ -1,0 +1,15 @@
+#pragma once
+// Each subcommand registers itself on its parent; the callback runs the command.
+#include <CLI/CLI.hpp>
+
+namespace leakseek::cli {
+
+void add_heap_print(CLI::App& heap);
+void add_heap_show(CLI::App& heap);
+void add_heap_owners(CLI::App& heap);
+void add_heap_why(CLI::App& heap);
+void add_heap_graph(CLI::App& heap);
+void add_heap_find(CLI::App& heap);
+void add_heap_summary(CLI::App& heap);
+
+}  // namespace leakseek::cli

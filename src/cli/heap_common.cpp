@@ -1,0 +1,73 @@
+#include "cli/heap_common.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+
+#include "heap/heap_loader.h"
+#include "util/input_error.h"
+
+namespace leakseek::cli {
+
+void add_heap_args(CLI::App& cmd, HeapArgs& args) {
+  cmd.add_option("DUMP", args.dump, "heap dump written by runtime/debug.WriteHeapDump")->required();
+  cmd.add_option("--program", args.program, "the program's binary, to name globals and functions");
+  cmd.add_flag("--json", args.json, "print JSON");
+}
+
+LoadedHeap load_heap(const HeapArgs& args) {
+  LoadedHeap out;
+  format::ReadOptions options;
+  const bool show_progress = !args.json && isatty(STDERR_FILENO);
+  if (show_progress) {
+    options.progress = [&args](uint64_t done, uint64_t total) {
+      if (total < (256u << 20)) return;  // small dumps load faster than a line can be read
+      fmt::print(stderr, "\rleakseek: reading {} {:3}%", args.dump, total ? done * 100 / total : 100);
+      if (done >= total) fmt::print(stderr, "\r\033[K");
+    };
+  }
+  out.model = heap::load_heap_dump(args.dump, options);
+  if (!args.program.empty()) out.symbols = binary::ProgramSymbols::load(args.program);
+  if (out.symbols && !args.json) {
+    for (const auto& l : out.symbols->limitations()) fmt::print(stderr, "leakseek: {}: {}\n", args.program, l);
+  }
+  return out;
+}
+
+uint64_t parse_address(const std::string& text) {
+  std::string_view s = text;
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) s.remove_prefix(2), base = 16;
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (s.empty() || ec != std::errc() || p != s.data() + s.size()) {
+    throw UsageError("bad address '" + text + "': want 0x-prefixed hex or decimal");
+  }
+  return v;
+}
+
+heap::ObjectId object_at(const heap::HeapModel& model, uint64_t addr) {
+  heap::ObjectId id = model.find(addr);
+  if (id == heap::kNoObject) {
+    throw InputError(model.path(), std::nullopt, fmt::format("no object in the dump contains address {:#x}", addr));
+  }
+  return id;
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw InputError(path, std::nullopt, std::strerror(errno));
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok &= std::fclose(f) == 0;
+  if (!ok) throw InputError(path, std::nullopt, "write failed");
+}
+
+}  // namespace leakseek::cli

@@ -1,0 +1,58 @@
+#include "heap/heap_model.h"
+
+#include <algorithm>
+
+#include "format/byte_cursor.h"
+
+namespace leakseek::heap {
+
+std::string_view root_kind_name(RootKind kind) {
+  static constexpr std::string_view kNames[kRootKindCount] = {
+      "data",      "bss",       "stack_frame",        "goroutine_context",
+      "defer",     "panic",     "finalizer_function", "finalizer_referent",
+      "queued_object", "queued_function", "other"};
+  return kNames[static_cast<size_t>(kind)];
+}
+
+uint64_t HeapModel::word_at(uint64_t contents_offset, uint64_t offset) const {
+  const uint8_t* p = file->data() + contents_offset + offset;
+  const unsigned n = static_cast<unsigned>(ptr_size());
+  const bool big = params && params->big_endian;
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; i++) {
+    unsigned byte = big ? i : n - 1 - i;
+    v = (v << 8) | p[byte];
+  }
+  return v;
+}
+
+std::vector<uint64_t> HeapModel::pointer_offsets(ObjectId id) const {
+  // The field list is written right after the object's contents: (kind, offset)... 0.
+  // The reader validated it on load, so decoding cannot fail here.
+  format::ByteCursor in(file->bytes(), file->path(), object_contents[id] + object_size[id]);
+  std::vector<uint64_t> out;
+  while (in.uvarint() != 0) out.push_back(in.uvarint());
+  return out;
+}
+
+ObjectId HeapModel::find(uint64_t addr) const {
+  if (object_addr.empty() || addr < object_addr.front()) return kNoObject;
+  size_t lo = 0, hi = object_addr.size();
+  if (!page_first_.empty()) {
+    uint64_t page = (addr - page_base_) >> kPageShift;
+    if (page + 1 < page_first_.size()) {
+      // Objects starting in this page, plus the one before it that may reach into it.
+      lo = page_first_[page] == 0 ? 0 : page_first_[page] - 1;
+      hi = page_first_[page + 1];
+    } else {
+      lo = page_first_.back() == 0 ? 0 : page_first_.back() - 1;
+    }
+  }
+  auto begin = object_addr.begin();
+  auto it = std::upper_bound(begin + lo, begin + hi, addr);
+  if (it == begin) return kNoObject;
+  size_t i = static_cast<size_t>(it - begin) - 1;
+  return addr - object_addr[i] < object_size[i] ? static_cast<ObjectId>(i) : kNoObject;
+}
+
+}  // namespace leakseek::heap

@@ -1,0 +1,151 @@
+// The leakseek binary end to end: exit codes, error lines, and the JSON each command promises.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "support/dump_bytes.h"
+#include "support/fixtures.h"
+
+namespace leakseek {
+namespace {
+
+using nlohmann::json;
+using test::run_leakseek;
+
+const std::string kGo = "go1.23";
+std::string dump() { return test::fixture_path(kGo, "heapfixture", "dump"); }
+std::string program() { return test::fixture_path(kGo, "heapfixture"); }
+json facts() { return test::fixture_facts(kGo, "heapfixture"); }
+
+TEST(HeapCli, SummaryJsonHasTheDocumentedFields) {
+  auto r = run_leakseek({"heap", "summary", dump(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  EXPECT_EQ(j["go_version"], facts()["go_version"]);
+  for (const char* k : {"objects", "object_bytes", "goroutines", "reachable_objects", "reachable_bytes", "garbage_bytes"})
+    EXPECT_TRUE(j[k].is_number_unsigned()) << k;
+  EXPECT_GE(j["finalizers"]["registered"].get<int>(), 2);
+  EXPECT_EQ(j["finalizers"]["queued"].get<int>(), 0);
+  EXPECT_GT(j["roots"]["bss"].get<int>(), 0);
+  EXPECT_GT(j["roots"]["stack_frame"].get<int>(), 0);
+}
+
+TEST(HeapCli, SummaryTextLeadsWithLiveBytes) {
+  auto r = run_leakseek({"heap", "summary", dump()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("live: +[0-9.]+ KiB in [0-9]+ objects")));
+}
+
+TEST(HeapCli, ShowJsonGivesBaseSizePointers) {
+  auto f = facts();
+  auto r = run_leakseek({"heap", "show", dump(), f["big"]["ptr"].get<std::string>(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  uint64_t ptr = test::hex_addr(f["big"]["ptr"]);
+  EXPECT_EQ(test::hex_addr(j["base"]), ptr - 8);  // go1.23: type header
+  EXPECT_EQ(j["offset_in_object"], 8);
+  bool found = false;
+  for (const auto& p : j["pointers"]) found |= p["target"] == f["big"]["ptrs0_target"];
+  EXPECT_TRUE(found);
+  EXPECT_EQ(j["contents_hex"].get<std::string>().size(), 2 * j["size"].get<size_t>());
+}
+
+TEST(HeapCli, WhyNamesTheGlobalWithProgram) {
+  auto r = run_leakseek({"heap", "why", dump(), facts()["list"]["nodes"][1].get<std::string>(), "--program", program()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("from bss main.list (2 steps)"), std::string::npos) << r.out;
+}
+
+TEST(HeapCli, WhyReportsFinalizerCycleInJson) {
+  auto r = run_leakseek({"heap", "why", dump(), facts()["cycle"]["x"].get<std::string>(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["retention"], "finalizer_cycle");
+}
+
+TEST(HeapCli, OwnersToTheRoots) {
+  auto f = facts();
+  auto r = run_leakseek({"heap", "owners", dump(), f["graph"]["d"].get<std::string>(), "--depth", "-1", "--json",
+                         "--program", program()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  std::set<std::string> owners;
+  for (const auto& e : j["owners"]) owners.insert(e["owner"]["base"]);
+  EXPECT_TRUE(owners.count(f["graph"]["a"]));
+  EXPECT_TRUE(owners.count(f["graph"]["b"]));
+  EXPECT_TRUE(owners.count(f["graph"]["c"]));
+  bool root = false;
+  for (const auto& rt : j["roots"]) root |= rt.value("variable", "") == "main.graphRoot";
+  EXPECT_TRUE(root);
+}
+
+TEST(HeapCli, GraphRendersSvgWithFinalizerBorder) {
+  auto out = test::write_temp("", ".svg");
+  auto r = run_leakseek({"heap", "graph", dump(), facts()["cycle"]["y"].get<std::string>(), "--format", "svg", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(out);
+  std::string svg((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("stroke=\"red\""), std::string::npos);
+  auto dot = run_leakseek({"heap", "graph", dump(), facts()["cycle"]["y"].get<std::string>()});
+  EXPECT_NE(dot.out.find("digraph owners"), std::string::npos);
+}
+
+TEST(HeapCli, FindByOid) {
+  auto oids = test::write_temp("# markers\n0x4c45414b5345454b leakseek.marker\n0xc0ffee coffee\n", ".txt");
+  auto r = run_leakseek({"heap", "find", dump(), "--oid", oids, "coffee", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  ASSERT_EQ(j["count"], 1);
+  EXPECT_EQ(j["matches"][0]["base"], facts()["marked2"]["ptr"]);
+}
+
+TEST(HeapCli, PrintStreamsEveryRecord) {
+  auto r = run_leakseek({"heap", "print", dump(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t objects = 0, lines = 0;
+  std::istringstream in(r.out);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    auto j = json::parse(line);
+    objects += j["record"] == "object";
+    lines++;
+    last = j["record"];
+  }
+  EXPECT_EQ(last, "eof");
+  auto s = json::parse(run_leakseek({"heap", "summary", dump(), "--json"}).out);
+  EXPECT_EQ(objects, s["objects"].get<size_t>());
+}
+
+TEST(HeapCli, BadInputIsOneLineWithOffsetAndExit2) {
+  test::DumpBytes d;
+  d.header().params().uv(99);
+  auto path = test::write_temp(d.str());
+  for (const char* cmd : {"summary", "print"}) {
+    auto r = run_leakseek({"heap", cmd, path});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(std::regex_match(r.err, std::regex("leakseek: " + path + ": offset [0-9]+: unknown record tag 99\n")))
+        << r.err;
+  }
+}
+
+TEST(HeapCli, MissingFileAndBadAddressExit2) {
+  auto r = run_leakseek({"heap", "summary", "/nonexistent/x.dump"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("leakseek: /nonexistent/x.dump: No such file"), std::string::npos) << r.err;
+  r = run_leakseek({"heap", "show", dump(), "zzz"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad address"), std::string::npos);
+  r = run_leakseek({"heap", "show", dump(), "0x10"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no object in the dump contains address 0x10"), std::string::npos);
+  r = run_leakseek({"heap", "summary", dump(), "--program", dump()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("not an ELF program"), std::string::npos);
+  r = run_leakseek({"heap"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace leakseek

@@ -1,0 +1,83 @@
+#include "support/fixtures.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace leakseek::test {
+
+const std::vector<std::string>& go_versions() {
+  static const std::vector<std::string> v = {"go1.19", "go1.23"};
+  return v;
+}
+
+std::string fixture_dir() {
+  const char* d = std::getenv("LEAKSEEK_FIXTURES");
+  return d ? d : LEAKSEEK_FIXTURES_DEFAULT;
+}
+
+std::string fixture_path(const std::string& go, const std::string& name, const std::string& ext) {
+  return fixture_dir() + "/" + go + "/" + name + (ext.empty() ? "" : "." + ext);
+}
+
+nlohmann::json fixture_facts(const std::string& go, const std::string& name) {
+  std::ifstream in(fixture_path(go, name, "json"));
+  if (!in) throw std::runtime_error("missing facts file " + fixture_path(go, name, "json"));
+  return nlohmann::json::parse(in);
+}
+
+uint64_t hex_addr(const nlohmann::json& j) { return std::stoull(j.get<std::string>(), nullptr, 16); }
+
+namespace {
+std::string slurp(int fd) {
+  std::string s;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) s.append(buf, static_cast<size_t>(n));
+  return s;
+}
+}  // namespace
+
+CommandResult run_leakseek(const std::vector<std::string>& args) {
+  const char* bin = std::getenv("LEAKSEEK_BIN");
+  if (!bin) bin = LEAKSEEK_BIN_DEFAULT;
+  char out_tmpl[] = "/tmp/leakseek-out-XXXXXX";
+  char err_tmpl[] = "/tmp/leakseek-err-XXXXXX";
+  int out_fd = mkstemp(out_tmpl), err_fd = mkstemp(err_tmpl);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    std::vector<char*> argv{const_cast<char*>(bin)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(bin, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  lseek(out_fd, 0, SEEK_SET);
+  lseek(err_fd, 0, SEEK_SET);
+  CommandResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out_fd), slurp(err_fd)};
+  close(out_fd);
+  close(err_fd);
+  unlink(out_tmpl);
+  unlink(err_tmpl);
+  return r;
+}
+
+std::string write_temp(const std::string& bytes, const std::string& suffix) {
+  std::string tmpl = "/tmp/leakseek-test-XXXXXX" + suffix;
+  int fd = mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw std::runtime_error("mkstemps failed");
+  if (write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) throw std::runtime_error("write");
+  close(fd);
+  return tmpl;
+}
+
+}  // namespace leakseek::test
