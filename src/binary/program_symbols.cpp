@@ -16,7 +16,8 @@ namespace leakseek::binary {
 namespace {
 
 const Symbol* containing(const std::vector<Symbol>& v, uint64_t addr) {
-  auto it = std::upper_bound(v.begin(), v.end(), addr, [](uint64_t a, const Symbol& s) { return a < s.addr; });
+  auto it = std::upper_bound(v.begin(), v.end(), addr,
+                             [](uint64_t a, const Symbol& s) { return a < s.addr; });
   if (it == v.begin()) return nullptr;
   --it;
   uint64_t size = it->size ? it->size : 1;
@@ -50,20 +51,24 @@ struct ElfHandle {
 ProgramSymbols ProgramSymbols::load(const std::string& path) {
   ProgramSymbols out;
   out.path_ = path;
-  if (elf_version(EV_CURRENT) == EV_NONE) throw InputError(path, std::nullopt, "libelf is unusable");
+  if (elf_version(EV_CURRENT) == EV_NONE)
+    throw InputError(path, std::nullopt, "libelf is unusable");
   ElfHandle h;
   h.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (h.fd < 0) throw InputError(path, std::nullopt, std::strerror(errno));
   h.elf = elf_begin(h.fd, ELF_C_READ_MMAP, nullptr);
-  if (!h.elf || elf_kind(h.elf) != ELF_K_ELF) throw InputError(path, std::nullopt, "not an ELF program");
+  if (!h.elf || elf_kind(h.elf) != ELF_K_ELF)
+    throw InputError(path, std::nullopt, "not an ELF program");
   size_t shstrndx = 0;
-  if (elf_getshdrstrndx(h.elf, &shstrndx) != 0) throw InputError(path, std::nullopt, elf_errmsg(-1));
+  if (elf_getshdrstrndx(h.elf, &shstrndx) != 0)
+    throw InputError(path, std::nullopt, elf_errmsg(-1));
 
   for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(h.elf, scn)) != nullptr;) {
     GElf_Shdr sh;
     if (!gelf_getshdr(scn, &sh)) continue;
     const char* sname = elf_strptr(h.elf, shstrndx, sh.sh_name);
-    if (sname && (std::strcmp(sname, ".debug_info") == 0 || std::strcmp(sname, ".zdebug_info") == 0)) {
+    if (sname &&
+        (std::strcmp(sname, ".debug_info") == 0 || std::strcmp(sname, ".zdebug_info") == 0)) {
       out.has_dwarf_ = true;
     }
     if (sh.sh_type != SHT_SYMTAB) continue;
@@ -89,12 +94,17 @@ ProgramSymbols ProgramSymbols::load(const std::string& path) {
     }
   }
   auto by_addr = [](const Symbol& a, const Symbol& b) { return a.addr < b.addr; };
-  for (auto* v : {&out.variables_, &out.functions_, &out.types_}) std::stable_sort(v->begin(), v->end(), by_addr);
+  for (auto* v : {&out.variables_, &out.functions_, &out.types_})
+    std::stable_sort(v->begin(), v->end(), by_addr);
   return out;
 }
 
-const Symbol* ProgramSymbols::variable_at(uint64_t addr) const { return containing(variables_, addr); }
-const Symbol* ProgramSymbols::function_at(uint64_t pc) const { return containing(functions_, pc); }
+const Symbol* ProgramSymbols::variable_at(uint64_t addr) const {
+  return containing(variables_, addr);
+}
+const Symbol* ProgramSymbols::function_at(uint64_t pc) const {
+  return containing(functions_, pc);
+}
 
 std::optional<std::string_view> ProgramSymbols::type_at(uint64_t addr) const {
   auto it = std::lower_bound(types_.begin(), types_.end(), addr,
@@ -105,7 +115,8 @@ std::optional<std::string_view> ProgramSymbols::type_at(uint64_t addr) const {
 
 std::vector<std::string> ProgramSymbols::limitations() const {
   std::vector<std::string> out;
-  if (!has_symtab_) out.push_back("no symbol table (stripped with -s): globals and types stay unnamed");
+  if (!has_symtab_)
+    out.push_back("no symbol table (stripped with -s): globals and types stay unnamed");
   if (!has_dwarf_) out.push_back("no DWARF (built with -w)");
   return out;
 }

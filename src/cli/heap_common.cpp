@@ -26,14 +26,16 @@ LoadedHeap load_heap(const HeapArgs& args) {
   if (show_progress) {
     options.progress = [&args](uint64_t done, uint64_t total) {
       if (total < (256u << 20)) return;  // small dumps load faster than a line can be read
-      fmt::print(stderr, "\rleakseek: reading {} {:3}%", args.dump, total ? done * 100 / total : 100);
+      fmt::print(stderr, "\rleakseek: reading {} {:3}%", args.dump,
+                 total ? done * 100 / total : 100);
       if (done >= total) fmt::print(stderr, "\r\033[K");
     };
   }
   out.model = heap::load_heap_dump(args.dump, options);
   if (!args.program.empty()) out.symbols = binary::ProgramSymbols::load(args.program);
   if (out.symbols && !args.json) {
-    for (const auto& l : out.symbols->limitations()) fmt::print(stderr, "leakseek: {}: {}\n", args.program, l);
+    for (const auto& l : out.symbols->limitations())
+      fmt::print(stderr, "leakseek: {}: {}\n", args.program, l);
   }
   return out;
 }
@@ -53,7 +55,8 @@ uint64_t parse_address(const std::string& text) {
 heap::ObjectId object_at(const heap::HeapModel& model, uint64_t addr) {
   heap::ObjectId id = model.find(addr);
   if (id == heap::kNoObject) {
-    throw InputError(model.path(), std::nullopt, fmt::format("no object in the dump contains address {:#x}", addr));
+    throw InputError(model.path(), std::nullopt,
+                     fmt::format("no object in the dump contains address {:#x}", addr));
   }
   return id;
 }

@@ -20,7 +20,8 @@ void add_heap_find(CLI::App& heap) {
   auto* cmd = heap.add_subcommand("find", "objects whose first word is a known object-id marker");
   add_heap_args(*cmd, *args);
   cmd->add_option("--oid", *oid_file, "OID list: one 'VALUE NAME' per line")->required();
-  cmd->add_option("REGEX", *pattern, "only OIDs whose name matches this (ECMAScript regex)")->capture_default_str();
+  cmd->add_option("REGEX", *pattern, "only OIDs whose name matches this (ECMAScript regex)")
+      ->capture_default_str();
   cmd->callback([=] {
     std::regex re;
     try {

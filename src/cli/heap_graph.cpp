@@ -19,9 +19,12 @@ void add_heap_graph(CLI::App& heap) {
   auto* cmd = heap.add_subcommand("graph", "the owners graph of an object, as DOT or SVG");
   add_heap_args(*cmd, *args);
   cmd->add_option("ADDR", *addr, "any address inside the object")->required();
-  cmd->add_option("--format", *format, "dot or svg")->check(CLI::IsMember({"dot", "svg"}))->capture_default_str();
+  cmd->add_option("--format", *format, "dot or svg")
+      ->check(CLI::IsMember({"dot", "svg"}))
+      ->capture_default_str();
   cmd->add_option("-o,--output", *output, "output file (- = stdout)")->capture_default_str();
-  cmd->add_option("--depth", *depth, "levels of owners; -1 = up to the roots")->capture_default_str();
+  cmd->add_option("--depth", *depth, "levels of owners; -1 = up to the roots")
+      ->capture_default_str();
   cmd->add_option("--max-nodes", *max_nodes, "stop after this many owners")->capture_default_str();
   cmd->callback([=] {
     uint64_t a = parse_address(*addr);

@@ -16,8 +16,10 @@ void add_heap_owners(CLI::App& heap) {
   auto* cmd = heap.add_subcommand("owners", "who points to an object, N levels up");
   add_heap_args(*cmd, *args);
   cmd->add_option("ADDR", *addr, "any address inside the object")->required();
-  cmd->add_option("--depth", *depth, "levels of owners; -1 = up to the roots")->capture_default_str();
-  cmd->add_option("--max-objects", *max_objects, "stop after this many owners")->capture_default_str();
+  cmd->add_option("--depth", *depth, "levels of owners; -1 = up to the roots")
+      ->capture_default_str();
+  cmd->add_option("--max-objects", *max_objects, "stop after this many owners")
+      ->capture_default_str();
   cmd->callback([=] {
     uint64_t a = parse_address(*addr);
     auto h = load_heap(*args);

@@ -12,7 +12,8 @@ namespace leakseek::cli {
 void add_heap_show(CLI::App& heap) {
   auto args = std::make_shared<HeapArgs>();
   auto addr = std::make_shared<std::string>();
-  auto* cmd = heap.add_subcommand("show", "the object containing an address: bytes, pointers, liveness");
+  auto* cmd =
+      heap.add_subcommand("show", "the object containing an address: bytes, pointers, liveness");
   add_heap_args(*cmd, *args);
   cmd->add_option("ADDR", *addr, "any address inside the object")->required();
   cmd->callback([args, addr] {

@@ -11,7 +11,8 @@ namespace leakseek::cli {
 
 void add_heap_summary(CLI::App& heap) {
   auto args = std::make_shared<HeapArgs>();
-  auto* cmd = heap.add_subcommand("summary", "what the dump holds: live and garbage bytes, roots, finalizers");
+  auto* cmd = heap.add_subcommand("summary",
+                                  "what the dump holds: live and garbage bytes, roots, finalizers");
   add_heap_args(*cmd, *args);
   cmd->callback([args] {
     auto h = load_heap(*args);

@@ -11,7 +11,8 @@ namespace leakseek::cli {
 void add_heap_why(CLI::App& heap) {
   auto args = std::make_shared<HeapArgs>();
   auto addr = std::make_shared<std::string>();
-  auto* cmd = heap.add_subcommand("why", "the roots that keep an object alive, and the shortest path from each");
+  auto* cmd = heap.add_subcommand(
+      "why", "the roots that keep an object alive, and the shortest path from each");
   add_heap_args(*cmd, *args);
   cmd->add_option("ADDR", *addr, "any address inside the object")->required();
   cmd->callback([=] {

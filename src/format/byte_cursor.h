@@ -64,7 +64,8 @@ class ByteCursor {
   }
 
   bool starts_with(std::string_view s) const {
-    return remaining() >= s.size() && std::string_view(reinterpret_cast<const char*>(data_ + pos_), s.size()) == s;
+    return remaining() >= s.size() &&
+           std::string_view(reinterpret_cast<const char*>(data_ + pos_), s.size()) == s;
   }
   void skip(uint64_t n) { pos_ += n; }
 

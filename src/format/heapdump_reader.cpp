@@ -9,9 +9,9 @@ namespace leakseek::format {
 
 std::string_view tag_name(HeapDumpTag tag) {
   static constexpr std::string_view kNames[kHeapDumpTagCount] = {
-      "eof",        "object",   "other root", "type",   "goroutine",        "stack frame",
-      "params",     "finalizer", "itab",      "os thread", "memstats",     "queued finalizer",
-      "data",       "bss",      "defer",      "panic",  "memprof bucket",   "alloc sample"};
+      "eof",    "object",    "other root", "type",      "goroutine",      "stack frame",
+      "params", "finalizer", "itab",       "os thread", "memstats",       "queued finalizer",
+      "data",   "bss",       "defer",      "panic",     "memprof bucket", "alloc sample"};
   auto i = static_cast<size_t>(tag);
   return i < kHeapDumpTagCount ? kNames[i] : "unknown";
 }
@@ -242,12 +242,13 @@ class Reader {
       uint64_t at = in_.pos();
       uint64_t kind = in_.uvarint("field kind");
       if (kind == 0) break;
-      if (kind != 1) in_.fail(at, std::string("unknown field kind ") + std::to_string(kind) + " in " + what);
+      if (kind != 1)
+        in_.fail(at, std::string("unknown field kind ") + std::to_string(kind) + " in " + what);
       uint64_t off_at = in_.pos();
       uint64_t off = in_.uvarint("field offset");
       if (off > block_size || block_size - off < ptr_size_) {
-        in_.fail(off_at, std::string("pointer field at offset ") + std::to_string(off) + " outside " +
-                             what + " of " + std::to_string(block_size) + " bytes");
+        in_.fail(off_at, std::string("pointer field at offset ") + std::to_string(off) +
+                             " outside " + what + " of " + std::to_string(block_size) + " bytes");
       }
       fields_.push_back(off);
     }
@@ -266,7 +267,8 @@ class Reader {
 
 }  // namespace
 
-RecordCounts read_heap_dump(const MappedFile& file, HeapDumpVisitor& visitor, const ReadOptions& options) {
+RecordCounts read_heap_dump(const MappedFile& file, HeapDumpVisitor& visitor,
+                            const ReadOptions& options) {
   Reader reader(file, visitor, options);
   reader.run();
   return reader.counts();

@@ -47,6 +47,7 @@ struct ReadOptions {
 // varint overflow, length past the end, a pointer field outside its block, or missing EOF.
 // Returns how many records of each tag it read.
 using RecordCounts = std::array<uint64_t, kHeapDumpTagCount>;
-RecordCounts read_heap_dump(const MappedFile& file, HeapDumpVisitor& visitor, const ReadOptions& options = {});
+RecordCounts read_heap_dump(const MappedFile& file, HeapDumpVisitor& visitor,
+                            const ReadOptions& options = {});
 
 }  // namespace leakseek::format

@@ -116,10 +116,10 @@ struct OsThreadRecord {
 struct MemStatsRecord {
   static constexpr int kFields = 24;
   static constexpr std::array<std::string_view, kFields> kNames = {
-      "Alloc",      "TotalAlloc",  "Sys",        "Lookups",      "Mallocs",     "Frees",
-      "HeapAlloc",  "HeapSys",     "HeapIdle",   "HeapInuse",    "HeapReleased", "HeapObjects",
-      "StackInuse", "StackSys",    "MSpanInuse", "MSpanSys",     "MCacheInuse", "MCacheSys",
-      "BuckHashSys", "GCSys",      "OtherSys",   "NextGC",       "LastGC",      "PauseTotalNs"};
+      "Alloc",       "TotalAlloc", "Sys",        "Lookups",   "Mallocs",      "Frees",
+      "HeapAlloc",   "HeapSys",    "HeapIdle",   "HeapInuse", "HeapReleased", "HeapObjects",
+      "StackInuse",  "StackSys",   "MSpanInuse", "MSpanSys",  "MCacheInuse",  "MCacheSys",
+      "BuckHashSys", "GCSys",      "OtherSys",   "NextGC",    "LastGC",       "PauseTotalNs"};
   std::array<uint64_t, kFields> fields{};
   std::array<uint64_t, 256> pause_ns{};
   uint64_t num_gc = 0;

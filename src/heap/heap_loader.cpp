@@ -3,6 +3,12 @@
 #include <algorithm>
 #include <numeric>
 
+#include <fmt/format.h>
+
+#include <thread>
+#include <unordered_map>
+
+#include "util/chunked_vector.h"
 #include "util/input_error.h"
 
 namespace leakseek::heap {
@@ -23,12 +29,19 @@ class ModelBuilder : public format::HeapDumpVisitor {
 
   void on_params(const format::ParamsRecord& r, uint64_t) override { m_.params = r; }
 
-  void on_object(const format::ObjectRecord& r, uint64_t) override {
+  void on_object(const format::ObjectRecord& r, uint64_t at) override {
     const auto& b = r.block;
-    m_.object_addr.push_back(b.addr);
-    m_.object_size.push_back(b.contents.size());
-    m_.object_contents.push_back(b.contents_offset);
-    m_.object_bytes += b.contents.size();
+    const uint64_t size = b.contents.size();
+    if (b.addr + size < b.addr) {
+      throw InputError(
+          m_.path(), at,
+          fmt::format("object {:#x} of {} bytes wraps around the address space", b.addr, size));
+    }
+    if (size >= HeapModel::kHugeSize) m_.huge_sizes[static_cast<ObjectId>(addr_.size())] = size;
+    addr_.push_back(b.addr);
+    size32_.push_back(static_cast<uint32_t>(std::min<uint64_t>(size, HeapModel::kHugeSize)));
+    contents_.push_back(b.contents_offset);
+    m_.object_bytes += size;
     for (uint64_t off : b.pointer_offsets) {
       uint64_t v = m_.word_at(b.contents_offset, off);
       if (may_point_into_heap(v)) raw_targets_.push_back(v);
@@ -65,7 +78,8 @@ class ModelBuilder : public format::HeapDumpVisitor {
     f.function = r.function;
     f.pointer_offsets.assign(r.block.pointer_offsets.begin(), r.block.pointer_offsets.end());
     // Frames follow the goroutine they belong to.
-    if (!m_.goroutines.empty() && m_.goroutines.back().first_frame + m_.goroutines.back().frame_count == idx) {
+    if (!m_.goroutines.empty() &&
+        m_.goroutines.back().first_frame + m_.goroutines.back().frame_count == idx) {
       f.goroutine = static_cast<uint32_t>(m_.goroutines.size() - 1);
       m_.goroutines.back().frame_count++;
     }
@@ -154,63 +168,62 @@ class ModelBuilder : public format::HeapDumpVisitor {
     }
   }
 
-  // Go writes objects span by span, ascending inside a span. Sorting the ascending runs by their
-  // first address orders everything in O(runs log runs) in the usual case; a full sort is the
-  // fallback when runs interleave.
+  // Go writes objects span by span, ascending inside a span, spans in no particular order.
+  // Cutting the sequence wherever the next object does not start right where the previous one
+  // ends gives runs that are gap-free address intervals; sorting those intervals orders
+  // everything in O(runs log runs). A full sort is the fallback for input that breaks the rule.
   std::vector<uint32_t> address_order() const {
-    const auto& addr = m_.object_addr;
-    const size_t n = addr.size();
+    const size_t n = addr_.size();
     if (n >= UINT32_MAX) throw InputError(m_.path(), std::nullopt, "more than 2^32-1 objects");
+    auto end_of = [&](size_t i) { return addr_[i] + object_size(i); };
     std::vector<std::pair<uint64_t, uint32_t>> runs;  // (first address, first index)
     for (size_t i = 0; i < n; i++) {
-      if (i == 0 || addr[i] <= addr[i - 1]) runs.push_back({addr[i], static_cast<uint32_t>(i)});
+      if (i == 0 || addr_[i] != end_of(i - 1)) runs.push_back({addr_[i], static_cast<uint32_t>(i)});
     }
     std::sort(runs.begin(), runs.end());
     std::vector<uint32_t> perm;
     perm.reserve(n);
-    for (size_t r = 0; r < runs.size(); r++) {
-      uint32_t i = runs[r].second;
+    for (const auto& run : runs) {
+      uint32_t i = run.second;
       do {
         perm.push_back(i++);
-      } while (i < n && addr[i] > addr[i - 1]);
+      } while (i < n && addr_[i] == end_of(i - 1));
     }
     auto sorted = [&] {
       for (size_t k = 1; k < n; k++)
-        if (addr[perm[k]] <= addr[perm[k - 1]]) return false;
+        if (addr_[perm[k]] < end_of(perm[k - 1])) return false;
       return true;
     };
-    if (!sorted()) {
-      std::iota(perm.begin(), perm.end(), 0);
-      std::sort(perm.begin(), perm.end(), [&](uint32_t a, uint32_t b) { return addr[a] < addr[b]; });
-    }
+    if (sorted()) return perm;
+    std::iota(perm.begin(), perm.end(), 0);
+    std::sort(perm.begin(), perm.end(),
+              [&](uint32_t a, uint32_t b) { return addr_[a] < addr_[b]; });
     for (size_t k = 1; k < n; k++) {
-      uint64_t prev_end = addr[perm[k - 1]] + m_.object_size[perm[k - 1]];
-      if (addr[perm[k]] < prev_end) {
-        throw InputError(m_.path(), m_.object_contents[perm[k]],
-                         fmt_overlap(addr[perm[k - 1]], addr[perm[k]]));
+      if (addr_[perm[k]] < end_of(perm[k - 1])) {
+        throw InputError(
+            m_.path(), contents_[perm[k]],
+            fmt::format("object {:#x} overlaps object {:#x}", addr_[perm[k]], addr_[perm[k - 1]]));
       }
     }
     return perm;
   }
 
-  static std::string fmt_overlap(uint64_t a, uint64_t b) {
-    char buf[96];
-    snprintf(buf, sizeof buf, "object 0x%llx overlaps object 0x%llx", static_cast<unsigned long long>(b),
-             static_cast<unsigned long long>(a));
-    return buf;
-  }
-
-  template <typename T>
-  static void permute(std::vector<T>& v, const std::vector<uint32_t>& perm) {
-    std::vector<T> out(v.size());
-    for (size_t k = 0; k < perm.size(); k++) out[k] = v[perm[k]];
-    v.swap(out);
+  uint64_t object_size(size_t file_index) const {
+    uint32_t s = size32_[file_index];
+    return s == HeapModel::kHugeSize ? m_.huge_sizes.at(static_cast<ObjectId>(file_index)) : s;
   }
 
   void apply_order(const std::vector<uint32_t>& perm) {
-    permute(m_.object_addr, perm);
-    permute(m_.object_size, perm);
-    permute(m_.object_contents, perm);
+    if (!m_.huge_sizes.empty()) {
+      std::vector<uint32_t> rank(perm.size());
+      for (size_t k = 0; k < perm.size(); k++) rank[perm[k]] = static_cast<uint32_t>(k);
+      std::unordered_map<ObjectId, uint64_t> moved;
+      for (auto [file_index, size] : m_.huge_sizes) moved[rank[file_index]] = size;
+      m_.huge_sizes.swap(moved);
+    }
+    m_.object_addr = addr_.take_permuted(perm);
+    m_.object_size32 = size32_.take_permuted(perm);
+    m_.object_contents = contents_.take_permuted(perm);
   }
 
   void build_page_index() {
@@ -218,7 +231,7 @@ class ModelBuilder : public format::HeapDumpVisitor {
     if (addr.empty()) return;
     constexpr unsigned shift = HeapModel::kPageShift;
     uint64_t base = addr.front() >> shift << shift;
-    uint64_t last_end = addr.back() + m_.object_size.back();
+    uint64_t last_end = addr.back() + m_.size(static_cast<ObjectId>(addr.size() - 1));
     uint64_t pages = ((last_end - base) >> shift) + 1;
     // A sparse heap would make the table larger than the objects; binary search alone then.
     if (pages > 4 * addr.size() + (1 << 20)) return;
@@ -232,29 +245,41 @@ class ModelBuilder : public format::HeapDumpVisitor {
     }
   }
 
+  // Resolves every raw pointer (file order) to the object containing its target, dropping
+  // pointers to freed slots and outside the heap, then gathers the rows into address order.
   void build_edges(const std::vector<uint32_t>& perm) {
     const size_t n = perm.size();
-    // Resolve in file order, then gather rows into address order; pointers to freed slots and
-    // outside the heap are dropped.
     std::vector<ObjectId> resolved(raw_targets_.size());
-    std::vector<uint64_t> raw_count(n);
-    for (size_t f = 0; f < n; f++) {
-      uint64_t w = raw_edge_begin_[f];
-      for (uint64_t e = raw_edge_begin_[f]; e < raw_edge_begin_[f + 1]; e++) {
-        ObjectId t = m_.find(raw_targets_[e]);
-        if (t != kNoObject) resolved[w++] = t;
+    std::vector<uint32_t> row_len(n);
+    auto resolve_rows = [&](size_t from, size_t to) {
+      for (size_t f = from; f < to; f++) {
+        uint64_t w = raw_edge_begin_[f];
+        for (uint64_t e = raw_edge_begin_[f]; e < raw_edge_begin_[f + 1]; e++) {
+          ObjectId t = m_.find(raw_targets_[e]);
+          if (t != kNoObject) resolved[w++] = t;
+        }
+        row_len[f] = static_cast<uint32_t>(w - raw_edge_begin_[f]);
       }
-      raw_count[f] = w - raw_edge_begin_[f];
+    };
+    // find() is read-only on the model; two halves resolve in parallel.
+    if (n > 100000 && std::thread::hardware_concurrency() > 1) {
+      std::thread other(resolve_rows, n / 2, n);
+      resolve_rows(0, n / 2);
+      other.join();
+    } else {
+      resolve_rows(0, n);
     }
-    std::vector<uint64_t>().swap(raw_targets_);
+    raw_targets_.clear();
     m_.edge_begin.resize(n + 1);
     m_.edge_begin[0] = 0;
-    for (size_t k = 0; k < n; k++) m_.edge_begin[k + 1] = m_.edge_begin[k] + raw_count[perm[k]];
+    for (size_t k = 0; k < n; k++) m_.edge_begin[k + 1] = m_.edge_begin[k] + row_len[perm[k]];
     m_.edge_target.resize(m_.edge_begin[n]);
     for (size_t k = 0; k < n; k++) {
       uint32_t f = perm[k];
-      std::copy_n(resolved.begin() + raw_edge_begin_[f], raw_count[f], m_.edge_target.begin() + m_.edge_begin[k]);
+      std::copy_n(resolved.begin() + static_cast<ptrdiff_t>(raw_edge_begin_[f]), row_len[f],
+                  m_.edge_target.begin() + static_cast<ptrdiff_t>(m_.edge_begin[k]));
     }
+    raw_edge_begin_.clear();
   }
 
   void resolve_roots() {
@@ -270,14 +295,20 @@ class ModelBuilder : public format::HeapDumpVisitor {
       if (obj == kNoObject) continue;
       for (uint64_t off : m_.pointer_offsets(obj)) {
         ObjectId t = m_.find(m_.word_at(m_.object_contents[obj], off));
-        if (t != kNoObject) m_.roots.push_back({RootKind::kFinalizerReferent, t, static_cast<uint32_t>(i), off});
+        if (t != kNoObject)
+          m_.roots.push_back({RootKind::kFinalizerReferent, t, static_cast<uint32_t>(i), off});
       }
     }
   }
 
   HeapModel& m_;
-  std::vector<uint64_t> raw_targets_;
-  std::vector<uint64_t> raw_edge_begin_;
+  // Objects in file order, until finish() sorts them into the model.
+  ChunkedVector<uint64_t> addr_;
+  ChunkedVector<uint32_t> size32_;
+  ChunkedVector<uint64_t> contents_;
+  // Raw pointer values of object i: raw_targets_[raw_edge_begin_[i] .. raw_edge_begin_[i+1]).
+  ChunkedVector<uint64_t> raw_targets_;
+  ChunkedVector<uint64_t> raw_edge_begin_;
   std::vector<PendingRoot> pending_;
 };
 

@@ -7,10 +7,17 @@
 namespace leakseek::heap {
 
 std::string_view root_kind_name(RootKind kind) {
-  static constexpr std::string_view kNames[kRootKindCount] = {
-      "data",      "bss",       "stack_frame",        "goroutine_context",
-      "defer",     "panic",     "finalizer_function", "finalizer_referent",
-      "queued_object", "queued_function", "other"};
+  static constexpr std::string_view kNames[kRootKindCount] = {"data",
+                                                              "bss",
+                                                              "stack_frame",
+                                                              "goroutine_context",
+                                                              "defer",
+                                                              "panic",
+                                                              "finalizer_function",
+                                                              "finalizer_referent",
+                                                              "queued_object",
+                                                              "queued_function",
+                                                              "other"};
   return kNames[static_cast<size_t>(kind)];
 }
 
@@ -29,7 +36,7 @@ uint64_t HeapModel::word_at(uint64_t contents_offset, uint64_t offset) const {
 std::vector<uint64_t> HeapModel::pointer_offsets(ObjectId id) const {
   // The field list is written right after the object's contents: (kind, offset)... 0.
   // The reader validated it on load, so decoding cannot fail here.
-  format::ByteCursor in(file->bytes(), file->path(), object_contents[id] + object_size[id]);
+  format::ByteCursor in(file->bytes(), file->path(), object_contents[id] + size(id));
   std::vector<uint64_t> out;
   while (in.uvarint() != 0) out.push_back(in.uvarint());
   return out;
@@ -52,7 +59,7 @@ ObjectId HeapModel::find(uint64_t addr) const {
   auto it = std::upper_bound(begin + lo, begin + hi, addr);
   if (it == begin) return kNoObject;
   size_t i = static_cast<size_t>(it - begin) - 1;
-  return addr - object_addr[i] < object_size[i] ? static_cast<ObjectId>(i) : kNoObject;
+  return addr - object_addr[i] < size(i) ? static_cast<ObjectId>(i) : kNoObject;
 }
 
 }  // namespace leakseek::heap

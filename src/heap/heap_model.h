@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "format/heapdump_reader.h"
@@ -96,7 +97,10 @@ struct HeapModel {
 
   // Objects, sorted by address, never overlapping.
   std::vector<uint64_t> object_addr;
-  std::vector<uint64_t> object_size;
+  // Sizes fit 32 bits except for giant objects (kHugeSize), whose sizes live in huge_sizes.
+  std::vector<uint32_t> object_size32;
+  std::unordered_map<ObjectId, uint64_t> huge_sizes;
+  static constexpr uint32_t kHugeSize = UINT32_MAX;
   std::vector<uint64_t> object_contents;  // file offset of the contents; the field list follows
   // Outgoing edges: targets of object i are edge_target[edge_begin[i] .. edge_begin[i+1]).
   // One edge per pointer word that points into another object (duplicates kept: each is a
@@ -121,6 +125,10 @@ struct HeapModel {
   std::vector<AllocSample> alloc_samples;
 
   size_t object_count() const { return object_addr.size(); }
+  uint64_t size(ObjectId id) const {
+    uint32_t s = object_size32[id];
+    return s == kHugeSize ? huge_sizes.at(id) : s;
+  }
   uint64_t ptr_size() const { return params ? params->ptr_size : 8; }
   std::string_view go_version() const { return params ? params->go_version : std::string_view(); }
   const std::string& path() const { return file->path(); }
@@ -129,7 +137,7 @@ struct HeapModel {
     return {edge_target.data() + edge_begin[id], edge_target.data() + edge_begin[id + 1]};
   }
   std::span<const uint8_t> contents(ObjectId id) const {
-    return {file->data() + object_contents[id], object_size[id]};
+    return {file->data() + object_contents[id], size(id)};
   }
   // Reads the pointer-sized word at `offset` inside a block copied into the file.
   uint64_t word_at(uint64_t contents_offset, uint64_t offset) const;

@@ -4,16 +4,18 @@
 
 namespace leakseek::heap {
 
-ObjectInspection inspect_object(const HeapModel& model, const Reachability& reach, ObjectId id, uint64_t query_addr) {
+ObjectInspection inspect_object(const HeapModel& model, const Reachability& reach, ObjectId id,
+                                uint64_t query_addr) {
   ObjectInspection o;
   o.id = id;
   o.query_addr = query_addr;
   o.base = model.object_addr[id];
-  o.size = model.object_size[id];
+  o.size = model.size(id);
   o.live = reach.live.contains(id);
   o.may_have_type_header = may_have_type_header(model, o.size);
   for (const auto& f : model.finalizers) o.has_finalizer |= model.find(f.object) == id;
-  for (const auto& f : model.queued_finalizers) o.queued_for_finalization |= model.find(f.object) == id;
+  for (const auto& f : model.queued_finalizers)
+    o.queued_for_finalization |= model.find(f.object) == id;
   for (uint64_t off : model.pointer_offsets(id)) {
     uint64_t v = model.word_at(model.object_contents[id], off);
     ObjectId t = v ? model.find(v) : kNoObject;

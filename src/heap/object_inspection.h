@@ -26,11 +26,12 @@ struct ObjectInspection {
   bool queued_for_finalization = false;
   bool may_have_type_header = false;
   std::vector<PointerField> pointers;
-  uint64_t owners = 0;  // objects pointing into it
-  uint64_t roots = 0;   // roots pointing into it
+  uint64_t owners = 0;                        // objects pointing into it
+  uint64_t roots = 0;                         // roots pointing into it
   const MemProfBucket* allocation = nullptr;  // from alloc samples, when the dump has them
 };
 
-ObjectInspection inspect_object(const HeapModel& model, const Reachability& reach, ObjectId id, uint64_t query_addr);
+ObjectInspection inspect_object(const HeapModel& model, const Reachability& reach, ObjectId id,
+                                uint64_t query_addr);
 
 }  // namespace leakseek::heap

@@ -20,16 +20,20 @@ std::vector<OidEntry> parse_oid_list(const std::string& path, const std::string&
     std::string value = line.substr(b, e == std::string::npos ? std::string::npos : e - b);
     size_t nb = e == std::string::npos ? std::string::npos : line.find_first_not_of(" \t", e);
     std::string name = nb == std::string::npos ? "" : line.substr(nb);
-    while (!name.empty() && (name.back() == '\r' || name.back() == ' ' || name.back() == '\t')) name.pop_back();
+    while (!name.empty() && (name.back() == '\r' || name.back() == ' ' || name.back() == '\t'))
+      name.pop_back();
     int base = 10;
     std::string_view digits = value;
-    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) base = 16, digits.remove_prefix(2);
+    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X'))
+      base = 16, digits.remove_prefix(2);
     uint64_t v = 0;
     auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
     if (ec != std::errc() || p != digits.data() + digits.size()) {
-      throw InputError(path, std::nullopt, "line " + std::to_string(lineno) + ": bad OID value '" + value + "'");
+      throw InputError(path, std::nullopt,
+                       "line " + std::to_string(lineno) + ": bad OID value '" + value + "'");
     }
-    if (name.empty()) throw InputError(path, std::nullopt, "line " + std::to_string(lineno) + ": OID has no name");
+    if (name.empty())
+      throw InputError(path, std::nullopt, "line " + std::to_string(lineno) + ": OID has no name");
     out.push_back({v, std::move(name)});
   }
   return out;
@@ -51,7 +55,7 @@ std::vector<OidMatch> find_by_oid(const HeapModel& model, const std::vector<OidE
   if (wanted.empty()) return out;
   const uint64_t ps = model.ptr_size();
   for (ObjectId id = 0; id < model.object_count(); id++) {
-    uint64_t size = model.object_size[id];
+    uint64_t size = model.size(id);
     for (uint64_t off : {uint64_t{0}, ps}) {
       if (off == ps && !may_have_type_header(model, size)) break;
       if (size < off + ps) break;

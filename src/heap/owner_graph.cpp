@@ -6,8 +6,9 @@
 
 namespace leakseek::heap {
 
-OwnerGraph build_owner_graph(const HeapModel& model, const ReverseGraph& reverse, const Reachability& reach,
-                             ObjectId target, int depth, size_t max_nodes) {
+OwnerGraph build_owner_graph(const HeapModel& model, const ReverseGraph& reverse,
+                             const Reachability& reach, ObjectId target, int depth,
+                             size_t max_nodes) {
   OwnerGraph g;
   g.target = target;
   auto owners = find_owners(model, reverse, target, depth, max_nodes);
@@ -26,8 +27,9 @@ OwnerGraph build_owner_graph(const HeapModel& model, const ReverseGraph& reverse
     }
     if (!kept.count(e.owned)) continue;
     if (kept.insert(e.owner).second) g.nodes.push_back(e.owner);
-    uint64_t word = e.offsets.empty() ? model.object_addr[e.owned]
-                                      : model.word_at(model.object_contents[e.owner], e.offsets.front());
+    uint64_t word = e.offsets.empty()
+                        ? model.object_addr[e.owned]
+                        : model.word_at(model.object_contents[e.owner], e.offsets.front());
     g.edges.push_back({e.owner, e.owned, e.offsets, word - model.object_addr[e.owned]});
   }
   g.pruned = dropped.size();

@@ -18,7 +18,7 @@ struct OwnerGraphEdge {
 
 struct OwnerGraph {
   ObjectId target = kNoObject;
-  std::vector<ObjectId> nodes;  // target first
+  std::vector<ObjectId> nodes;      // target first
   std::vector<bool> has_finalizer;  // parallel to nodes
   std::vector<OwnerGraphEdge> edges;
   std::vector<Root> roots;  // roots pointing at a node
@@ -26,7 +26,8 @@ struct OwnerGraph {
   bool truncated = false;
 };
 
-OwnerGraph build_owner_graph(const HeapModel& model, const ReverseGraph& reverse, const Reachability& reach,
-                             ObjectId target, int depth, size_t max_nodes);
+OwnerGraph build_owner_graph(const HeapModel& model, const ReverseGraph& reverse,
+                             const Reachability& reach, ObjectId target, int depth,
+                             size_t max_nodes);
 
 }  // namespace leakseek::heap

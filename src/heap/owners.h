@@ -24,7 +24,7 @@ struct OwnersResult {
 };
 
 // depth < 0 means "up to the roots". At most max_objects owners are collected.
-OwnersResult find_owners(const HeapModel& model, const ReverseGraph& reverse, ObjectId target, int depth,
-                         size_t max_objects = 10000);
+OwnersResult find_owners(const HeapModel& model, const ReverseGraph& reverse, ObjectId target,
+                         int depth, size_t max_objects = 10000);
 
 }  // namespace leakseek::heap

@@ -8,7 +8,7 @@ Reachability reachable_from(const HeapModel& model, const std::vector<ObjectId>&
   auto visit = [&](ObjectId id) {
     if (r.live.insert(id)) {
       r.objects++;
-      r.bytes += model.object_size[id];
+      r.bytes += model.size(id);
       stack.push_back(id);
     }
   };

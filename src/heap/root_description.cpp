@@ -1,6 +1,5 @@
 #include "heap/root_description.h"
 
-
 namespace leakseek::heap {
 
 namespace {
@@ -21,7 +20,8 @@ void describe_finalizer(const binary::ProgramSymbols* symbols, const format::Fin
 
 }  // namespace
 
-RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbols* symbols, const Root& root) {
+RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbols* symbols,
+                              const Root& root) {
   RootDescription d;
   d.kind = root.kind;
   d.target_addr = model.object_addr[root.target];

@@ -29,6 +29,7 @@ struct RootDescription {
   uint64_t finalizer_pc = 0;
 };
 
-RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbols* symbols, const Root& root);
+RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbols* symbols,
+                              const Root& root);
 
 }  // namespace leakseek::heap

@@ -8,10 +8,14 @@ namespace leakseek::heap {
 
 std::string_view retention_name(Retention r) {
   switch (r) {
-    case Retention::kRooted: return "rooted";
-    case Retention::kFinalizerOnly: return "finalizer_only";
-    case Retention::kFinalizerCycle: return "finalizer_cycle";
-    case Retention::kUnreachable: return "unreachable";
+    case Retention::kRooted:
+      return "rooted";
+    case Retention::kFinalizerOnly:
+      return "finalizer_only";
+    case Retention::kFinalizerCycle:
+      return "finalizer_cycle";
+    case Retention::kUnreachable:
+      return "unreachable";
   }
   return "?";
 }
@@ -40,7 +44,8 @@ uint64_t first_offset(const HeapModel& model, ObjectId from, ObjectId to) {
   return offs.empty() ? 0 : offs.front();
 }
 
-std::vector<PathStep> walk_down(const HeapModel& model, const std::unordered_map<ObjectId, uint32_t>& dist,
+std::vector<PathStep> walk_down(const HeapModel& model,
+                                const std::unordered_map<ObjectId, uint32_t>& dist,
                                 ObjectId start) {
   std::vector<PathStep> steps{{start, 0}};
   ObjectId cur = start;
@@ -93,8 +98,9 @@ WhyResult explain_retention(const HeapModel& model, const ReverseGraph& reverse,
   for (size_t k = 0; k < best.size(); k++) {
     if (best[k]) out.paths.push_back({*best[k], walk_down(model, dist, best[k]->target)});
   }
-  std::stable_sort(out.paths.begin(), out.paths.end(),
-                   [](const RootPath& a, const RootPath& b) { return a.steps.size() < b.steps.size(); });
+  std::stable_sort(out.paths.begin(), out.paths.end(), [](const RootPath& a, const RootPath& b) {
+    return a.steps.size() < b.steps.size();
+  });
 
   if (out.paths.empty()) {
     out.retention = Retention::kUnreachable;

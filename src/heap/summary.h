@@ -14,9 +14,9 @@ struct HeapSummary {
   std::string arch;
   uint64_t ptr_size = 8;
   uint64_t dump_bytes = 0;
-  uint64_t objects = 0;       // every object record, garbage and phantom slots included
+  uint64_t objects = 0;  // every object record, garbage and phantom slots included
   uint64_t object_bytes = 0;
-  uint64_t pointers = 0;      // pointer edges between objects
+  uint64_t pointers = 0;  // pointer edges between objects
   uint64_t reachable_objects = 0;
   uint64_t reachable_bytes = 0;
   uint64_t garbage_objects = 0;

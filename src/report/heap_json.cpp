@@ -48,7 +48,9 @@ json summary_json(const heap::HeapSummary& s) {
 
 json root_json(const HeapContext& ctx, const heap::Root& root) {
   auto d = heap::describe_root(ctx.model, ctx.symbols, root);
-  json j = {{"kind", heap::root_kind_name(root.kind)}, {"label", root_label(d)}, {"target", hex(d.target_addr)}};
+  json j = {{"kind", heap::root_kind_name(root.kind)},
+            {"label", root_label(d)},
+            {"target", hex(d.target_addr)}};
   if (d.word_addr) j["word"] = hex(*d.word_addr);
   if (d.variable) j["variable"] = *d.variable, j["variable_offset"] = d.variable_offset;
   if (d.goid) j["goid"] = *d.goid;
@@ -61,7 +63,7 @@ json root_json(const HeapContext& ctx, const heap::Root& root) {
 namespace {
 
 json object_ref(const HeapContext& ctx, heap::ObjectId id) {
-  return {{"base", hex(ctx.model.object_addr[id])}, {"size", ctx.model.object_size[id]}};
+  return {{"base", hex(ctx.model.object_addr[id])}, {"size", ctx.model.size(id)}};
 }
 
 json path_json(const HeapContext& ctx, const heap::RootPath& p) {
@@ -123,14 +125,20 @@ json owners_json(const HeapContext& ctx, const heap::OwnersResult& r) {
   }
   json roots = json::array();
   for (const auto& root : r.roots) roots.push_back(root_json(ctx, root));
-  return {{"target", object_ref(ctx, r.target)}, {"owners", edges}, {"roots", roots}, {"truncated", r.truncated}};
+  return {{"target", object_ref(ctx, r.target)},
+          {"owners", edges},
+          {"roots", roots},
+          {"truncated", r.truncated}};
 }
 
 json why_json(const HeapContext& ctx, const heap::WhyResult& r) {
   json paths = json::array();
   for (const auto& p : r.paths) paths.push_back(path_json(ctx, p));
-  json j = {{"target", object_ref(ctx, r.target)}, {"retention", heap::retention_name(r.retention)}, {"paths", paths}};
-  if (r.finalized_object != heap::kNoObject) j["finalized_object"] = hex(ctx.model.object_addr[r.finalized_object]);
+  json j = {{"target", object_ref(ctx, r.target)},
+            {"retention", heap::retention_name(r.retention)},
+            {"paths", paths}};
+  if (r.finalized_object != heap::kNoObject)
+    j["finalized_object"] = hex(ctx.model.object_addr[r.finalized_object]);
   if (!r.cycle.empty()) {
     json cyc = json::array();
     for (auto id : r.cycle) cyc.push_back(hex(ctx.model.object_addr[id]));
@@ -168,7 +176,11 @@ json owner_graph_json(const HeapContext& ctx, const heap::OwnerGraph& g) {
   }
   json roots = json::array();
   for (const auto& r : g.roots) roots.push_back(root_json(ctx, r));
-  return {{"nodes", nodes}, {"edges", edges}, {"roots", roots}, {"pruned", g.pruned}, {"truncated", g.truncated}};
+  return {{"nodes", nodes},
+          {"edges", edges},
+          {"roots", roots},
+          {"pruned", g.pruned},
+          {"truncated", g.truncated}};
 }
 
 }  // namespace leakseek::report

@@ -9,11 +9,13 @@ namespace leakseek::report {
 namespace {
 
 std::string object_label(const HeapContext& ctx, heap::ObjectId id) {
-  return fmt::format("{} ({})", hex(ctx.model.object_addr[id]), human_bytes(ctx.model.object_size[id]));
+  return fmt::format("{} ({})", hex(ctx.model.object_addr[id]), human_bytes(ctx.model.size(id)));
 }
 
 std::string percent(uint64_t part, uint64_t whole) {
-  return whole ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "-";
+  return whole ? fmt::format("{:.1f}%",
+                             100.0 * static_cast<double>(part) / static_cast<double>(whole))
+               : "-";
 }
 
 }  // namespace
@@ -22,27 +24,33 @@ std::string summary_text(const heap::HeapSummary& s) {
   std::string out;
   out += fmt::format("Go {} {} heap dump, {}\n", s.go_version.empty() ? "?" : s.go_version, s.arch,
                      human_bytes(s.dump_bytes));
-  out += fmt::format("  live:     {} in {} objects ({} of the dumped object bytes)\n", human_bytes(s.reachable_bytes),
-                     s.reachable_objects, percent(s.reachable_bytes, s.object_bytes));
-  out += fmt::format("  garbage:  {} in {} objects (dumped but unreachable)\n", human_bytes(s.garbage_bytes),
-                     s.garbage_objects);
-  out += fmt::format("  dumped:   {} objects, {}, {} pointers between them\n", s.objects, human_bytes(s.object_bytes),
-                     s.pointers);
-  out += fmt::format("  goroutines: {} ({} system), threads: {}\n", s.goroutines, s.system_goroutines, s.threads);
-  out += fmt::format("  finalizers: {} registered, {} queued\n", s.finalizers_registered, s.finalizers_queued);
+  out += fmt::format("  live:     {} in {} objects ({} of the dumped object bytes)\n",
+                     human_bytes(s.reachable_bytes), s.reachable_objects,
+                     percent(s.reachable_bytes, s.object_bytes));
+  out += fmt::format("  garbage:  {} in {} objects (dumped but unreachable)\n",
+                     human_bytes(s.garbage_bytes), s.garbage_objects);
+  out += fmt::format("  dumped:   {} objects, {}, {} pointers between them\n", s.objects,
+                     human_bytes(s.object_bytes), s.pointers);
+  out += fmt::format("  goroutines: {} ({} system), threads: {}\n", s.goroutines,
+                     s.system_goroutines, s.threads);
+  out += fmt::format("  finalizers: {} registered, {} queued\n", s.finalizers_registered,
+                     s.finalizers_queued);
   out += "  roots:";
   for (int k = 0; k < heap::kRootKindCount; k++) {
     if (s.roots_by_kind[k]) {
-      out += fmt::format(" {} {}", heap::root_kind_name(static_cast<heap::RootKind>(k)), s.roots_by_kind[k]);
+      out += fmt::format(" {} {}", heap::root_kind_name(static_cast<heap::RootKind>(k)),
+                         s.roots_by_kind[k]);
     }
   }
   out += "\n";
   if (s.has_mem_stats) {
-    out += fmt::format("  runtime MemStats: HeapAlloc {} in {} objects, {} GCs\n", human_bytes(s.memstats_heap_alloc),
-                       s.memstats_heap_objects, s.memstats_num_gc);
+    out +=
+        fmt::format("  runtime MemStats: HeapAlloc {} in {} objects, {} GCs\n",
+                    human_bytes(s.memstats_heap_alloc), s.memstats_heap_objects, s.memstats_num_gc);
   }
   if (s.alloc_samples) {
-    out += fmt::format("  allocation samples: {} ({} stacks)\n", s.alloc_samples, s.memprof_buckets);
+    out +=
+        fmt::format("  allocation samples: {} ({} stacks)\n", s.alloc_samples, s.memprof_buckets);
   }
   return out;
 }
@@ -68,18 +76,23 @@ std::string hexdump(uint64_t base, std::span<const uint8_t> bytes) {
 
 std::string object_text(const HeapContext& ctx, const heap::ObjectInspection& o) {
   std::string out = fmt::format("object {} size {} ({})", hex(o.base), o.size, human_bytes(o.size));
-  if (o.query_addr != o.base) out += fmt::format(", {} is at +{:#x}", hex(o.query_addr), o.query_addr - o.base);
+  if (o.query_addr != o.base)
+    out += fmt::format(", {} is at +{:#x}", hex(o.query_addr), o.query_addr - o.base);
   out += "\n";
-  out += fmt::format("  {}{}{}; pointed to by {} object{} and {} root{}\n", o.live ? "live" : "garbage (no root reaches it)",
-                     o.has_finalizer ? ", has a finalizer" : "", o.queued_for_finalization ? ", in the finalizer queue" : "",
-                     o.owners, o.owners == 1 ? "" : "s", o.roots, o.roots == 1 ? "" : "s");
-  if (o.may_have_type_header) out += "  may start with an 8-byte type header (Go >= 1.22, size > 512 B)\n";
+  out += fmt::format("  {}{}{}; pointed to by {} object{} and {} root{}\n",
+                     o.live ? "live" : "garbage (no root reaches it)",
+                     o.has_finalizer ? ", has a finalizer" : "",
+                     o.queued_for_finalization ? ", in the finalizer queue" : "", o.owners,
+                     o.owners == 1 ? "" : "s", o.roots, o.roots == 1 ? "" : "s");
+  if (o.may_have_type_header)
+    out += "  may start with an 8-byte type header (Go >= 1.22, size > 512 B)\n";
   if (o.pointers.empty()) {
     out += "  no pointer fields\n";
   } else {
     size_t nils = 0;
     for (const auto& p : o.pointers) nils += p.value == 0;
-    out += fmt::format("  {} pointer field{}{}:\n", o.pointers.size(), o.pointers.size() == 1 ? "" : "s",
+    out += fmt::format("  {} pointer field{}{}:\n", o.pointers.size(),
+                       o.pointers.size() == 1 ? "" : "s",
                        nils ? fmt::format(" ({} nil, not listed)", nils) : "");
     for (const auto& p : o.pointers) {
       if (p.value == 0) continue;
@@ -90,12 +103,14 @@ std::string object_text(const HeapContext& ctx, const heap::ObjectInspection& o)
         where = "-> " + object_label(ctx, p.target);
         if (p.target_offset) where += fmt::format(" at +{:#x}", p.target_offset);
       }
-      out += fmt::format("    {:<8} {:<18} {}\n", fmt::format("+{:#x}", p.offset), hex(p.value), where);
+      out += fmt::format("    {:<8} {:<18} {}\n", fmt::format("+{:#x}", p.offset), hex(p.value),
+                         where);
     }
   }
   if (o.allocation) {
     out += "  allocated at:\n";
-    for (const auto& f : o.allocation->frames) out += fmt::format("    {}\n      {}:{}\n", f.function, f.file, f.line);
+    for (const auto& f : o.allocation->frames)
+      out += fmt::format("    {}\n      {}:{}\n", f.function, f.file, f.line);
   }
   out += hexdump(o.base, ctx.model.contents(o.id));
   return out;
@@ -113,7 +128,8 @@ std::string owners_text(const HeapContext& ctx, const heap::OwnersResult& r) {
   if (!r.roots.empty()) {
     out += "held by roots:\n";
     for (const auto& root : r.roots) {
-      out += fmt::format("  {} -> {}\n", root_label(ctx, root), hex(ctx.model.object_addr[root.target]));
+      out += fmt::format("  {} -> {}\n", root_label(ctx, root),
+                         hex(ctx.model.object_addr[root.target]));
     }
   }
   if (r.truncated) out += "(stopped after the object limit; raise --max-objects)\n";
@@ -129,14 +145,16 @@ std::string why_text(const HeapContext& ctx, const heap::WhyResult& r) {
       out += "alive\n";
       break;
     case heap::Retention::kFinalizerOnly:
-      out += fmt::format("held only by the finalizer of {}: it lives until that finalizer has run\n",
-                         hex(ctx.model.object_addr[r.finalized_object]));
+      out +=
+          fmt::format("held only by the finalizer of {}: it lives until that finalizer has run\n",
+                      hex(ctx.model.object_addr[r.finalized_object]));
       break;
     case heap::Retention::kFinalizerCycle: {
       out += "held only by a finalizer cycle: never collectable\n  cycle:";
       for (auto id : r.cycle) out += " " + hex(ctx.model.object_addr[id]);
-      out += fmt::format("\n  {} has a finalizer and reaches itself, so Go never finalizes or frees it\n",
-                         hex(ctx.model.object_addr[r.finalized_object]));
+      out += fmt::format(
+          "\n  {} has a finalizer and reaches itself, so Go never finalizes or frees it\n",
+          hex(ctx.model.object_addr[r.finalized_object]));
       break;
     }
   }
@@ -155,8 +173,8 @@ std::string why_text(const HeapContext& ctx, const heap::WhyResult& r) {
 std::string oid_matches_text(const HeapContext& ctx, const std::vector<heap::OidMatch>& matches) {
   std::string out;
   for (const auto& m : matches) {
-    out += fmt::format("{}  {}  {}{}\n", object_label(ctx, m.object), hex(m.entry->value), m.entry->name,
-                       m.word_offset ? " (after type header)" : "");
+    out += fmt::format("{}  {}  {}{}\n", object_label(ctx, m.object), hex(m.entry->value),
+                       m.entry->name, m.word_offset ? " (after type header)" : "");
   }
   out += fmt::format("{} object{} matched\n", matches.size(), matches.size() == 1 ? "" : "s");
   return out;

@@ -13,6 +13,8 @@ std::string human_bytes(uint64_t n) {
   return fmt::format("{:.1f} {}", v, kUnits[u]);
 }
 
-std::string hex(uint64_t v) { return fmt::format("{:#x}", v); }
+std::string hex(uint64_t v) {
+  return fmt::format("{:#x}", v);
+}
 
 }  // namespace leakseek::report

@@ -39,9 +39,11 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
   void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   int err = errno;
   ::close(fd);
-  if (p == MAP_FAILED) throw InputError(path, std::nullopt, std::string("mmap: ") + std::strerror(err));
+  if (p == MAP_FAILED)
+    throw InputError(path, std::nullopt, std::string("mmap: ") + std::strerror(err));
   madvise(p, size, MADV_SEQUENTIAL);
-  return std::shared_ptr<const MappedFile>(new MappedFile(path, static_cast<const uint8_t*>(p), size));
+  return std::shared_ptr<const MappedFile>(
+      new MappedFile(path, static_cast<const uint8_t*>(p), size));
 }
 
 MappedFile::~MappedFile() {

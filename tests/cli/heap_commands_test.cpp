@@ -15,16 +15,23 @@ using nlohmann::json;
 using test::run_leakseek;
 
 const std::string kGo = "go1.23";
-std::string dump() { return test::fixture_path(kGo, "heapfixture", "dump"); }
-std::string program() { return test::fixture_path(kGo, "heapfixture"); }
-json facts() { return test::fixture_facts(kGo, "heapfixture"); }
+std::string dump() {
+  return test::fixture_path(kGo, "heapfixture", "dump");
+}
+std::string program() {
+  return test::fixture_path(kGo, "heapfixture");
+}
+json facts() {
+  return test::fixture_facts(kGo, "heapfixture");
+}
 
 TEST(HeapCli, SummaryJsonHasTheDocumentedFields) {
   auto r = run_leakseek({"heap", "summary", dump(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = json::parse(r.out);
   EXPECT_EQ(j["go_version"], facts()["go_version"]);
-  for (const char* k : {"objects", "object_bytes", "goroutines", "reachable_objects", "reachable_bytes", "garbage_bytes"})
+  for (const char* k : {"objects", "object_bytes", "goroutines", "reachable_objects",
+                        "reachable_bytes", "garbage_bytes"})
     EXPECT_TRUE(j[k].is_number_unsigned()) << k;
   EXPECT_GE(j["finalizers"]["registered"].get<int>(), 2);
   EXPECT_EQ(j["finalizers"]["queued"].get<int>(), 0);
@@ -53,21 +60,23 @@ TEST(HeapCli, ShowJsonGivesBaseSizePointers) {
 }
 
 TEST(HeapCli, WhyNamesTheGlobalWithProgram) {
-  auto r = run_leakseek({"heap", "why", dump(), facts()["list"]["nodes"][1].get<std::string>(), "--program", program()});
+  auto r = run_leakseek({"heap", "why", dump(), facts()["list"]["nodes"][1].get<std::string>(),
+                         "--program", program()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("from bss main.list (2 steps)"), std::string::npos) << r.out;
 }
 
 TEST(HeapCli, WhyReportsFinalizerCycleInJson) {
-  auto r = run_leakseek({"heap", "why", dump(), facts()["cycle"]["x"].get<std::string>(), "--json"});
+  auto r =
+      run_leakseek({"heap", "why", dump(), facts()["cycle"]["x"].get<std::string>(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["retention"], "finalizer_cycle");
 }
 
 TEST(HeapCli, OwnersToTheRoots) {
   auto f = facts();
-  auto r = run_leakseek({"heap", "owners", dump(), f["graph"]["d"].get<std::string>(), "--depth", "-1", "--json",
-                         "--program", program()});
+  auto r = run_leakseek({"heap", "owners", dump(), f["graph"]["d"].get<std::string>(), "--depth",
+                         "-1", "--json", "--program", program()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = json::parse(r.out);
   std::set<std::string> owners;
@@ -82,7 +91,8 @@ TEST(HeapCli, OwnersToTheRoots) {
 
 TEST(HeapCli, GraphRendersSvgWithFinalizerBorder) {
   auto out = test::write_temp("", ".svg");
-  auto r = run_leakseek({"heap", "graph", dump(), facts()["cycle"]["y"].get<std::string>(), "--format", "svg", "-o", out});
+  auto r = run_leakseek({"heap", "graph", dump(), facts()["cycle"]["y"].get<std::string>(),
+                         "--format", "svg", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream in(out);
   std::string svg((std::istreambuf_iterator<char>(in)), {});
@@ -93,7 +103,8 @@ TEST(HeapCli, GraphRendersSvgWithFinalizerBorder) {
 }
 
 TEST(HeapCli, FindByOid) {
-  auto oids = test::write_temp("# markers\n0x4c45414b5345454b leakseek.marker\n0xc0ffee coffee\n", ".txt");
+  auto oids =
+      test::write_temp("# markers\n0x4c45414b5345454b leakseek.marker\n0xc0ffee coffee\n", ".txt");
   auto r = run_leakseek({"heap", "find", dump(), "--oid", oids, "coffee", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = json::parse(r.out);
@@ -125,7 +136,8 @@ TEST(HeapCli, BadInputIsOneLineWithOffsetAndExit2) {
   for (const char* cmd : {"summary", "print"}) {
     auto r = run_leakseek({"heap", cmd, path});
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_TRUE(std::regex_match(r.err, std::regex("leakseek: " + path + ": offset [0-9]+: unknown record tag 99\n")))
+    EXPECT_TRUE(std::regex_match(
+        r.err, std::regex("leakseek: " + path + ": offset [0-9]+: unknown record tag 99\n")))
         << r.err;
   }
 }

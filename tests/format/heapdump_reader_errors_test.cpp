@@ -35,7 +35,9 @@ TEST(HeapDumpReaderErrors, WrongHeader) {
   EXPECT_NE(f.what.find("not a Go heap dump"), std::string::npos);
 }
 
-TEST(HeapDumpReaderErrors, EmptyFile) { EXPECT_EQ(load_failure("").offset, 0u); }
+TEST(HeapDumpReaderErrors, EmptyFile) {
+  EXPECT_EQ(load_failure("").offset, 0u);
+}
 
 TEST(HeapDumpReaderErrors, UnknownTag) {
   DumpBytes d;

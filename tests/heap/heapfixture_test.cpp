@@ -26,7 +26,8 @@ class HeapFixture : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     facts = test::fixture_facts(GetParam(), "heapfixture");
-    model = std::make_unique<heap::HeapModel>(heap::load_heap_dump(test::fixture_path(GetParam(), "heapfixture", "dump")));
+    model = std::make_unique<heap::HeapModel>(
+        heap::load_heap_dump(test::fixture_path(GetParam(), "heapfixture", "dump")));
     symbols = binary::ProgramSymbols::load(test::fixture_path(GetParam(), "heapfixture"));
     reach = std::make_unique<heap::Reachability>(heap::compute_reachability(*model));
     reverse = std::make_unique<heap::ReverseGraph>(*model);
@@ -36,7 +37,9 @@ class HeapFixture : public ::testing::TestWithParam<std::string> {
     auto c = model->children(from);
     return std::find(c.begin(), c.end(), to) != c.end();
   }
-  heap::WhyResult why(const nlohmann::json& addr) const { return heap::explain_retention(*model, *reverse, at(addr)); }
+  heap::WhyResult why(const nlohmann::json& addr) const {
+    return heap::explain_retention(*model, *reverse, at(addr));
+  }
 
   nlohmann::json facts;
   std::unique_ptr<heap::HeapModel> model;
@@ -61,7 +64,7 @@ TEST_P(HeapFixture, LinkedListNodesAreObjectsChainedInOrder) {
     ObjectId id = at(n);
     ASSERT_NE(id, heap::kNoObject) << n;
     EXPECT_EQ(model->object_addr[id], test::hex_addr(n));
-    EXPECT_EQ(model->object_size[id], facts["list"]["node_size"].get<uint64_t>());
+    EXPECT_EQ(model->size(id), facts["list"]["node_size"].get<uint64_t>());
     EXPECT_TRUE(reach->live.contains(id));
     if (prev != heap::kNoObject) {
       EXPECT_TRUE(has_edge(prev, id));
@@ -96,9 +99,10 @@ TEST_P(HeapFixture, StructGraphHasKnownShape) {
   std::sort(want.begin(), want.end());
   EXPECT_EQ(direct, want);
   auto to_root = heap::find_owners(*model, *reverse, d, -1);
-  bool graph_root = std::any_of(to_root.roots.begin(), to_root.roots.end(), [&](const heap::Root& r) {
-    return heap::describe_root(*model, &*symbols, r).variable.value_or("") == "main.graphRoot";
-  });
+  bool graph_root =
+      std::any_of(to_root.roots.begin(), to_root.roots.end(), [&](const heap::Root& r) {
+        return heap::describe_root(*model, &*symbols, r).variable.value_or("") == "main.graphRoot";
+      });
   EXPECT_TRUE(graph_root);
   auto path = why(g["d"]);
   ASSERT_EQ(path.retention, heap::Retention::kRooted);
@@ -126,7 +130,7 @@ TEST_P(HeapFixture, BigObjectPointerResolvesToItsSlot) {
   ASSERT_NE(big, heap::kNoObject);
   bool header = GetParam() >= "go1.22";
   EXPECT_EQ(model->object_addr[big], header ? ptr - 8 : ptr);
-  EXPECT_GE(model->object_size[big], facts["big"]["type_size"].get<uint64_t>() + (header ? 8 : 0));
+  EXPECT_GE(model->size(big), facts["big"]["type_size"].get<uint64_t>() + (header ? 8 : 0));
   ObjectId target = at(facts["big"]["ptrs0_target"]);
   auto offs = heap::edge_offsets(*model, big, target);
   ASSERT_EQ(offs.size(), 1u);
@@ -134,7 +138,8 @@ TEST_P(HeapFixture, BigObjectPointerResolvesToItsSlot) {
   // The global points 8 bytes into the slot on 1.22+: still a root of that object.
   auto r = heap::explain_retention(*model, *reverse, big);
   ASSERT_EQ(r.retention, heap::Retention::kRooted);
-  EXPECT_EQ(heap::describe_root(*model, &*symbols, r.paths.front().root).variable.value_or(""), "main.big");
+  EXPECT_EQ(heap::describe_root(*model, &*symbols, r.paths.front().root).variable.value_or(""),
+            "main.big");
 }
 
 TEST_P(HeapFixture, OidMarkersAreFound) {
@@ -152,8 +157,9 @@ TEST_P(HeapFixture, GoroutineLocalListsAreHeldByTheirFrames) {
   for (const auto& g : facts["goroutines"]) {
     auto r = why(g["local_head"]);
     ASSERT_EQ(r.retention, heap::Retention::kRooted);
-    auto frame = std::find_if(r.paths.begin(), r.paths.end(),
-                              [](const heap::RootPath& p) { return p.root.kind == heap::RootKind::kStackFrame; });
+    auto frame = std::find_if(r.paths.begin(), r.paths.end(), [](const heap::RootPath& p) {
+      return p.root.kind == heap::RootKind::kStackFrame;
+    });
     ASSERT_NE(frame, r.paths.end());
     auto d = heap::describe_root(*model, nullptr, frame->root);
     EXPECT_EQ(d.goid.value_or(0), g["goid"].get<uint64_t>());
@@ -161,8 +167,9 @@ TEST_P(HeapFixture, GoroutineLocalListsAreHeldByTheirFrames) {
     // Nothing else holds it.
     EXPECT_EQ(r.paths.size(), 1u);
   }
-  auto parked = std::count_if(model->goroutines.begin(), model->goroutines.end(),
-                              [](const heap::Goroutine& g) { return g.record.wait_reason == "chan receive"; });
+  auto parked = std::count_if(
+      model->goroutines.begin(), model->goroutines.end(),
+      [](const heap::Goroutine& g) { return g.record.wait_reason == "chan receive"; });
   EXPECT_GE(parked, 5);
 }
 
@@ -184,14 +191,15 @@ TEST_P(HeapFixture, AllocationSamplesNameTheAllocatingFunction) {
   ObjectId head = at(facts["list"]["head"]);
   auto o = heap::inspect_object(*model, *reach, head, model->object_addr[head]);
   ASSERT_NE(o.allocation, nullptr);
-  bool found = std::any_of(o.allocation->frames.begin(), o.allocation->frames.end(),
-                           [](const format::MemProfFrame& f) { return f.function == "main.buildList"; });
+  bool found =
+      std::any_of(o.allocation->frames.begin(), o.allocation->frames.end(),
+                  [](const format::MemProfFrame& f) { return f.function == "main.buildList"; });
   EXPECT_TRUE(found);
 }
 
 TEST_P(HeapFixture, AddressLookupAgreesWithLinearScan) {
   for (ObjectId id = 0; id < model->object_count(); id++) {
-    uint64_t a = model->object_addr[id], n = model->object_size[id];
+    uint64_t a = model->object_addr[id], n = model->size(id);
     ASSERT_EQ(model->find(a), id);
     ASSERT_EQ(model->find(a + n - 1), id);
     bool next_is_adjacent = id + 1 < model->object_count() && model->object_addr[id + 1] == a + n;
@@ -229,11 +237,12 @@ TEST_P(FinalizerStall, QueuedFinalizersAreRootsAndCounted) {
     ASSERT_NE(id, heap::kNoObject);
     EXPECT_TRUE(reach.live.contains(id));
     // Its size class: the struct's size rounded up to the next class (136 -> 144).
-    EXPECT_GE(m.object_size[id], facts["resource_size"].get<uint64_t>());
-    EXPECT_LT(m.object_size[id], facts["resource_size"].get<uint64_t>() + 16);
+    EXPECT_GE(m.size(id), facts["resource_size"].get<uint64_t>());
+    EXPECT_LT(m.size(id), facts["resource_size"].get<uint64_t>() + 16);
   }
   auto s = heap::summarize(m, reach);
-  EXPECT_EQ(s.roots_by_kind[static_cast<size_t>(heap::RootKind::kQueuedObject)], facts["queued_records"].get<uint64_t>());
+  EXPECT_EQ(s.roots_by_kind[static_cast<size_t>(heap::RootKind::kQueuedObject)],
+            facts["queued_records"].get<uint64_t>());
   // The blocked finalizer's goroutine is parked inside the user function.
   bool blocked = std::any_of(m.frames.begin(), m.frames.end(), [&](const heap::Frame& f) {
     return f.function == facts["blocked_function"].get<std::string>();

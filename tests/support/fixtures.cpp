@@ -31,7 +31,9 @@ nlohmann::json fixture_facts(const std::string& go, const std::string& name) {
   return nlohmann::json::parse(in);
 }
 
-uint64_t hex_addr(const nlohmann::json& j) { return std::stoull(j.get<std::string>(), nullptr, 16); }
+uint64_t hex_addr(const nlohmann::json& j) {
+  return std::stoull(j.get<std::string>(), nullptr, 16);
+}
 
 namespace {
 std::string slurp(int fd) {
@@ -63,7 +65,8 @@ CommandResult run_leakseek(const std::vector<std::string>& args) {
   waitpid(pid, &status, 0);
   lseek(out_fd, 0, SEEK_SET);
   lseek(err_fd, 0, SEEK_SET);
-  CommandResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out_fd), slurp(err_fd)};
+  CommandResult r{WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out_fd),
+                  slurp(err_fd)};
   close(out_fd);
   close(err_fd);
   unlink(out_tmpl);
@@ -75,7 +78,8 @@ std::string write_temp(const std::string& bytes, const std::string& suffix) {
   std::string tmpl = "/tmp/leakseek-test-XXXXXX" + suffix;
   int fd = mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
   if (fd < 0) throw std::runtime_error("mkstemps failed");
-  if (write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) throw std::runtime_error("write");
+  if (write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()))
+    throw std::runtime_error("write");
   close(fd);
   return tmpl;
 }

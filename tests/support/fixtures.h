@@ -11,7 +11,8 @@ const std::vector<std::string>& go_versions();
 std::string fixture_dir();
 // Path of fixture NAME (e.g. "heapfixture") built with GO (e.g. "go1.23"), with an extension
 // ("dump", "json") or none for the program binary.
-std::string fixture_path(const std::string& go, const std::string& name, const std::string& ext = "");
+std::string fixture_path(const std::string& go, const std::string& name,
+                         const std::string& ext = "");
 nlohmann::json fixture_facts(const std::string& go, const std::string& name);
 uint64_t hex_addr(const nlohmann::json& j);
 
