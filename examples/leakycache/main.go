@@ -48,10 +48,9 @@ func handle(i int) *Session {
 	cache[s.ID] = s
 	done := make(chan struct{})
 	waiters = append(waiters, done)
-	go func(s *Session) {
+	go func() {
 		<-done // never closed
-		_ = s.ID
-	}(s)
+	}()
 	return s
 }
 

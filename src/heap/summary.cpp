@@ -2,7 +2,7 @@
 
 namespace leakseek::heap {
 
-HeapSummary summarize(const HeapModel& model, const Reachability& reach) {
+HeapSummary summarize(const HeapModel& model, uint64_t live_objects, uint64_t live_bytes) {
   HeapSummary s;
   if (model.params) {
     s.go_version = std::string(model.params->go_version);
@@ -13,10 +13,10 @@ HeapSummary summarize(const HeapModel& model, const Reachability& reach) {
   s.objects = model.object_count();
   s.object_bytes = model.object_bytes;
   s.pointers = model.edge_target.size();
-  s.reachable_objects = reach.objects;
-  s.reachable_bytes = reach.bytes;
-  s.garbage_objects = s.objects - reach.objects;
-  s.garbage_bytes = s.object_bytes - reach.bytes;
+  s.reachable_objects = live_objects;
+  s.reachable_bytes = live_bytes;
+  s.garbage_objects = s.objects - live_objects;
+  s.garbage_bytes = s.object_bytes - live_bytes;
   s.goroutines = model.goroutines.size();
   for (const auto& g : model.goroutines) s.system_goroutines += g.record.is_system;
   s.threads = model.threads.size();

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "heap/heap_model.h"
-#include "heap/reachability.h"
 
 namespace leakseek::heap {
 
@@ -35,6 +34,7 @@ struct HeapSummary {
   uint64_t memstats_num_gc = 0;
 };
 
-HeapSummary summarize(const HeapModel& model, const Reachability& reach);
+// live_objects and live_bytes come from whichever liveness pass the caller ran.
+HeapSummary summarize(const HeapModel& model, uint64_t live_objects, uint64_t live_bytes);
 
 }  // namespace leakseek::heap

@@ -174,7 +174,7 @@ TEST_P(HeapFixture, GoroutineLocalListsAreHeldByTheirFrames) {
 }
 
 TEST_P(HeapFixture, SummaryCountsMatchTheRuntime) {
-  auto s = heap::summarize(*model, *reach);
+  auto s = heap::summarize(*model, reach->objects, reach->bytes);
   EXPECT_EQ(s.objects, model->record_counts[1]);
   EXPECT_GE(s.finalizers_registered, facts["finalizers_registered_min"].get<uint64_t>());
   EXPECT_EQ(s.finalizers_queued, 0u);
@@ -240,7 +240,7 @@ TEST_P(FinalizerStall, QueuedFinalizersAreRootsAndCounted) {
     EXPECT_GE(m.size(id), facts["resource_size"].get<uint64_t>());
     EXPECT_LT(m.size(id), facts["resource_size"].get<uint64_t>() + 16);
   }
-  auto s = heap::summarize(m, reach);
+  auto s = heap::summarize(m, reach.objects, reach.bytes);
   EXPECT_EQ(s.roots_by_kind[static_cast<size_t>(heap::RootKind::kQueuedObject)],
             facts["queued_records"].get<uint64_t>());
   // The blocked finalizer's goroutine is parked inside the user function.

@@ -1,0 +1,32 @@
+#pragma once
+// The goroutine that runs finalizers, found by its frames, and whether it is stuck in user code.
+// One blocked finalizer stops every later one: the objects queued behind it, and everything they
+// hold, leak.
+#include <optional>
+#include <string_view>
+
+#include "heap/heap_model.h"
+
+namespace leakseek::heap {
+
+struct FinalizerGoroutine {
+  uint32_t goroutine = 0;  // index into goroutines
+  uint64_t goid = 0;
+  std::string_view wait_reason;
+  // The innermost frame that is not the runtime's: the finalizer function it is running.
+  std::string_view function;
+  bool blocked = false;  // running (or parked inside) a user finalizer rather than waiting for work
+  // How long it has been waiting, relative to the most recent wait start in the dump (the
+  // runtime stamps these at GC stack scans, so this is an age for ranking, not a clock time).
+  uint64_t waiting_ns = 0;
+};
+
+std::optional<FinalizerGoroutine> find_finalizer_goroutine(const HeapModel& model);
+
+// Whether a function (or global variable) belongs to the Go runtime rather than to user code.
+bool is_runtime_function(std::string_view name);
+
+// The innermost frame of a goroutine outside the runtime (what it is doing), or its innermost.
+std::string_view goroutine_function(const HeapModel& model, uint32_t goroutine);
+
+}  // namespace leakseek::heap

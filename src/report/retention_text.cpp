@@ -1,0 +1,110 @@
+#include "report/retention_text.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "report/heap_text.h"
+#include "report/retention_json.h"
+#include "report/units.h"
+
+namespace leakseek::report {
+
+namespace {
+
+std::string share(uint64_t part, uint64_t whole) {
+  return whole ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "-";
+}
+
+std::string function_name(const HeapContext& ctx, uint64_t pc) {
+  if (ctx.symbols)
+    if (const auto* fn = ctx.symbols->function_at(pc)) return fn->name;
+  return hex(pc);
+}
+
+std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>& groups, const heap::RetentionReport& r) {
+  std::string out;
+  int n = 0;
+  auto finding = [&](const std::string& text) { out += fmt::format("{}. {}\n", ++n, text); };
+  const auto& fg = r.finalizer_goroutine;
+  if (fg && fg->blocked) {
+    std::string queue = r.queue.count
+                            ? fmt::format("; {} finalizers wait behind it in the queue, keeping {} ({} objects) alive",
+                                          r.queue.count, human_bytes(r.queue.retained_bytes), r.queue.retained_objects)
+                            : "";
+    finding(fmt::format("The finalizer goroutine (goroutine {}) is stuck in {} [{}]{}. Until it returns, no finalizer "
+                        "runs and every object with a finalizer leaks.",
+                        fg->goid, fg->function, fg->wait_reason, queue));
+  } else if (r.queue.count) {
+    finding(fmt::format("{} finalizers are queued, keeping {} alive until they run.", r.queue.count,
+                        human_bytes(r.queue.retained_bytes)));
+  }
+  for (const auto& s : r.suspects) {
+    std::string text = fmt::format("{} retains {} ({} of live memory) in {} objects", root_group_label(ctx, groups[s.group]),
+                                   human_bytes(s.retained_bytes), share(s.retained_bytes, r.live_bytes), s.retained_objects);
+    if (!s.chain.empty()) {
+      auto acc = s.chain.back();
+      text += fmt::format("; it piles up under the {} object at {}, across {} children",
+                          human_bytes(ctx.model.size(acc)), hex(ctx.model.object_addr[acc]), s.accumulation_children);
+    }
+    text += ".";
+    if (!s.stacks.empty() && !s.stacks.front().bucket->frames.empty()) {
+      const auto& frames = s.stacks.front().bucket->frames;
+      // The innermost non-runtime frame is where the program asked for the memory.
+      std::string_view where = frames.front().function;
+      for (const auto& f : frames)
+        if (!f.function.starts_with("runtime.")) {
+          where = f.function;
+          break;
+        }
+      text += fmt::format(" Most of its sampled allocations come from {}.", where);
+    }
+    finding(text);
+  }
+  // Cycles come in families (one per call of the code that built them): one finding per
+  // finalizer function.
+  std::vector<std::pair<std::string, std::vector<const heap::FinalizerCycle*>>> families;
+  for (const auto& c : r.finalizer_cycles) {
+    std::string fn = function_name(ctx, ctx.model.finalizers[c.finalizer].fn_code);
+    auto it = std::find_if(families.begin(), families.end(), [&](const auto& f) { return f.first == fn; });
+    if (it == families.end()) it = families.insert(families.end(), {fn, {}});
+    it->second.push_back(&c);
+  }
+  for (const auto& [fn, cycles] : families) {
+    uint64_t bytes = 0;
+    for (const auto* c : cycles) bytes += c->retained_bytes;
+    const auto& first = *cycles.front();
+    finding(fmt::format("{} object{} with finalizer {} reach{} {} through a cycle (e.g. {}, cycle of {}): Go never "
+                        "collects them; they hold {}.",
+                        cycles.size(), cycles.size() == 1 ? "" : "s", fn, cycles.size() == 1 ? "es" : "",
+                        cycles.size() == 1 ? "itself" : "themselves", hex(ctx.model.object_addr[first.object]),
+                        first.cycle.size() - 1, human_bytes(bytes)));
+  }
+  if (n == 0) out += "No leak suspect: no root retains 10% or more of live memory, and finalizers run.\n";
+  return out;
+}
+
+}  // namespace
+
+std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s, const std::vector<heap::RootGroup>& groups,
+                           const heap::RetentionReport& r) {
+  std::string out = findings(ctx, groups, r);
+  out += "\n";
+  out += summary_text(s);
+  if (!r.top_retainers.empty()) {
+    out += "\nTop retainers (what would be freed without them):\n";
+    for (const auto& t : r.top_retainers) {
+      if (t.retained_bytes == 0) break;
+      out += fmt::format("  {:>10}  {:>6}  {:>9} objects  {}\n", human_bytes(t.retained_bytes),
+                         share(t.retained_bytes, r.live_bytes), t.retained_objects, root_group_label(ctx, groups[t.group]));
+    }
+  }
+  if (!r.queue.by_function.empty()) {
+    out += "\nFinalizer queue by function:\n";
+    for (const auto& f : r.queue.by_function)
+      out += fmt::format("  {:>6} queued  {:>10}  {}\n", f.count, human_bytes(f.retained_bytes), function_name(ctx, f.key));
+  }
+  return out;
+}
+
+}  // namespace leakseek::report
