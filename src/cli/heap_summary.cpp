@@ -15,13 +15,15 @@ namespace leakseek::cli {
 void add_heap_summary(CLI::App& heap) {
   auto args = std::make_shared<HeapArgs>();
   auto options = std::make_shared<heap::RetentionOptions>();
-  auto* cmd = heap.add_subcommand("summary", "diagnosis: what retains the memory, finalizer state, leak suspects");
+  auto* cmd = heap.add_subcommand(
+      "summary", "diagnosis: what retains the memory, finalizer state, leak suspects");
   add_heap_args(*cmd, *args);
   cmd->add_option("--suspect-share", options->suspect_share,
                   "a root retaining at least this share of live bytes is a leak suspect")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  cmd->add_option("--top", options->top_retainers, "how many top retainers to list")->capture_default_str();
+  cmd->add_option("--top", options->top_retainers, "how many top retainers to list")
+      ->capture_default_str();
   cmd->callback([args, options] {
     auto h = load_heap(*args);
     auto groups = heap::group_roots(h.model, h.symbols ? &*h.symbols : nullptr);

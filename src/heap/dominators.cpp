@@ -7,43 +7,53 @@ namespace leakseek::heap {
 namespace {
 
 // Preorder numbering and DFS-tree parents, with an explicit stack of (node, next successor).
-void number_nodes(const RetentionGraph& graph, DominatorTree& t, std::vector<uint32_t>& parent) {
+void number_nodes(const RetentionGraph& graph, DominatorTree& t, BigVector<uint32_t>& parent) {
   t.number_of.assign(graph.node_count(), kUnreached);
+  // Reserved, not touched: unreachable nodes cost address space only.
+  t.node_of.reserve(graph.node_count());
+  parent.reserve(graph.node_count());
   auto visit = [&](uint32_t node, uint32_t from) {
     t.number_of[node] = static_cast<uint32_t>(t.node_of.size());
     t.node_of.push_back(node);
     parent.push_back(from);
   };
-  std::vector<std::pair<uint32_t, uint64_t>> stack{{0, 0}};
+  struct Open {
+    uint32_t number;
+    RetentionGraph::Successors rest;
+  };
   visit(0, 0);
+  std::vector<Open> stack{{0, graph.successors(0)}};
   while (!stack.empty()) {
-    auto& [node, next] = stack.back();
-    if (next == graph.degree(node)) {
+    auto& top = stack.back();
+    if (top.rest.begin == top.rest.end) {
       stack.pop_back();
       continue;
     }
-    uint32_t s = graph.successor(node, next++);
+    uint32_t s = *top.rest.begin++ + top.rest.add;
     if (t.number_of[s] == kUnreached) {
-      visit(s, t.number_of[node]);
-      stack.push_back({s, 0});
+      uint32_t from = top.number;
+      visit(s, from);
+      stack.push_back({t.number_of[s], graph.successors(s)});
     }
   }
 }
 
 struct Predecessors {
-  std::vector<uint64_t> begin;
-  std::vector<uint32_t> from;
+  BigVector<uint64_t> begin;
+  BigVector<uint32_t> from;
 };
 
 Predecessors predecessors(const RetentionGraph& graph, const DominatorTree& t) {
   const size_t n = t.size();
   Predecessors p;
   p.begin.assign(n + 1, 0);
-  for (uint32_t v = 0; v < n; v++) graph.for_each_successor(t.node_of[v], [&](uint32_t s) { p.begin[t.number_of[s] + 1]++; });
+  for (uint32_t v = 0; v < n; v++)
+    graph.for_each_successor(t.node_of[v], [&](uint32_t s) { p.begin[t.number_of[s] + 1]++; });
   for (size_t i = 0; i < n; i++) p.begin[i + 1] += p.begin[i];
   p.from.resize(p.begin[n]);
-  std::vector<uint64_t> fill(p.begin.begin(), p.begin.end() - 1);
-  for (uint32_t v = 0; v < n; v++) graph.for_each_successor(t.node_of[v], [&](uint32_t s) { p.from[fill[t.number_of[s]]++] = v; });
+  BigVector<uint64_t> fill(p.begin.begin(), p.begin.end() - 1);
+  for (uint32_t v = 0; v < n; v++)
+    graph.for_each_successor(t.node_of[v], [&](uint32_t s) { p.from[fill[t.number_of[s]]++] = v; });
   return p;
 }
 
@@ -51,13 +61,14 @@ Predecessors predecessors(const RetentionGraph& graph, const DominatorTree& t) {
 
 DominatorTree compute_dominators(const RetentionGraph& graph) {
   DominatorTree t;
-  std::vector<uint32_t> parent;
+  BigVector<uint32_t> parent;
   number_nodes(graph, t, parent);
   const uint32_t n = static_cast<uint32_t>(t.size());
   {
     Predecessors preds = predecessors(graph, t);
     // Semidominators by Lengauer-Tarjan's eval/link with path compression (iterative).
-    std::vector<uint32_t> semi(n), label(n), ancestor(n, kUnreached), path;
+    BigVector<uint32_t> semi(n), label(n), ancestor(n, kUnreached);
+    std::vector<uint32_t> path;
     for (uint32_t v = 0; v < n; v++) semi[v] = label[v] = v;
     auto eval = [&](uint32_t v) {
       if (ancestor[v] == kUnreached) return v;
@@ -106,7 +117,7 @@ DominatorChildren dominator_children(const DominatorTree& t) {
   for (uint32_t v = 1; v < n; v++) c.begin[t.idom[v] + 1]++;
   for (size_t i = 0; i < n; i++) c.begin[i + 1] += c.begin[i];
   c.child.resize(n ? n - 1 : 0);
-  std::vector<uint32_t> fill(c.begin.begin(), c.begin.end() - 1);
+  BigVector<uint32_t> fill(c.begin.begin(), c.begin.end() - 1);
   for (uint32_t v = 1; v < n; v++) c.child[fill[t.idom[v]]++] = v;
   return c;
 }

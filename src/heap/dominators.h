@@ -13,8 +13,12 @@ namespace leakseek::heap {
 class RetentionGraph {
  public:
   RetentionGraph(const HeapModel& model, const std::vector<RootGroup>& groups)
-      : model_(model), groups_(groups) {}
-  uint32_t node_count() const { return static_cast<uint32_t>(1 + groups_.size() + model_.object_count()); }
+      : model_(model), groups_(groups) {
+    for (uint32_t g = 0; g < groups.size(); g++) group_nodes_.push_back(g + 1);
+  }
+  uint32_t node_count() const {
+    return static_cast<uint32_t>(1 + groups_.size() + model_.object_count());
+  }
   uint32_t first_object() const { return static_cast<uint32_t>(1 + groups_.size()); }
   bool is_object(uint32_t node) const { return node >= first_object(); }
   bool is_group(uint32_t node) const { return node >= 1 && node < first_object(); }
@@ -22,36 +26,46 @@ class RetentionGraph {
   uint32_t group(uint32_t node) const { return node - 1; }
   uint32_t object_node(ObjectId id) const { return id + first_object(); }
 
-  uint64_t degree(uint32_t node) const {
-    if (node == 0) return groups_.size();
-    if (is_group(node)) return groups_[group(node)].targets.size();
-    return model_.edge_begin[object(node) + 1] - model_.edge_begin[object(node)];
-  }
-  uint32_t successor(uint32_t node, uint64_t i) const {
-    if (node == 0) return static_cast<uint32_t>(i + 1);
-    if (is_group(node)) return object_node(groups_[group(node)].targets[i]);
-    return object_node(model_.edge_target[model_.edge_begin[object(node)] + i]);
+  // A node's successors as a run of ids to which `add` turns into node numbers: the virtual
+  // root's are group nodes, everything else points at objects.
+  struct Successors {
+    const uint32_t* begin;
+    const uint32_t* end;
+    uint32_t add;
+  };
+  Successors successors(uint32_t node) const {
+    if (node == 0) return {group_nodes_.data(), group_nodes_.data() + group_nodes_.size(), 0};
+    if (is_group(node)) {
+      const auto& t = groups_[group(node)].targets;
+      return {t.data(), t.data() + t.size(), first_object()};
+    }
+    auto c = model_.children(object(node));
+    return {c.data(), c.data() + c.size(), first_object()};
   }
   template <typename Fn>
   void for_each_successor(uint32_t node, Fn&& fn) const {
-    for (uint64_t i = 0, d = degree(node); i < d; i++) fn(successor(node, i));
+    auto s = successors(node);
+    for (const uint32_t* p = s.begin; p != s.end; ++p) fn(*p + s.add);
   }
-  uint64_t self_size(uint32_t node) const { return is_object(node) ? model_.size(object(node)) : 0; }
+  uint64_t self_size(uint32_t node) const {
+    return is_object(node) ? model_.size(object(node)) : 0;
+  }
 
  private:
   const HeapModel& model_;
   const std::vector<RootGroup>& groups_;
+  std::vector<uint32_t> group_nodes_;
 };
 
 inline constexpr uint32_t kUnreached = UINT32_MAX;
 
 struct DominatorTree {
   // Depth-first preorder numbering of the nodes reachable from the virtual root.
-  std::vector<uint32_t> node_of;  // preorder number -> node
-  std::vector<uint32_t> number_of;  // node -> preorder number, kUnreached when unreachable
-  std::vector<uint32_t> idom;       // preorder number -> preorder number of its immediate dominator
-  std::vector<uint64_t> retained_bytes;    // by preorder number
-  std::vector<uint32_t> retained_objects;  // by preorder number, the node itself included
+  BigVector<uint32_t> node_of;    // preorder number -> node
+  BigVector<uint32_t> number_of;  // node -> preorder number, kUnreached when unreachable
+  BigVector<uint32_t> idom;       // preorder number -> preorder number of its immediate dominator
+  BigVector<uint64_t> retained_bytes;    // by preorder number
+  BigVector<uint32_t> retained_objects;  // by preorder number, the node itself included
 
   size_t size() const { return node_of.size(); }
   bool reached(uint32_t node) const { return number_of[node] != kUnreached; }
@@ -64,8 +78,8 @@ DominatorTree compute_dominators(const RetentionGraph& graph);
 
 // The dominator tree's children, in CSR form over preorder numbers.
 struct DominatorChildren {
-  std::vector<uint32_t> begin;  // size() + 1
-  std::vector<uint32_t> child;  // preorder numbers
+  BigVector<uint32_t> begin;  // size() + 1
+  BigVector<uint32_t> child;  // preorder numbers
   std::span<const uint32_t> of(uint32_t number) const {
     return {child.data() + begin[number], child.data() + begin[number + 1]};
   }

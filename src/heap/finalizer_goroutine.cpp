@@ -5,14 +5,16 @@
 namespace leakseek::heap {
 
 bool is_runtime_function(std::string_view name) {
-  return name.starts_with("runtime.") || name.starts_with("runtime/internal/") || name.starts_with("internal/runtime/");
+  return name.starts_with("runtime.") || name.starts_with("runtime/internal/") ||
+         name.starts_with("internal/runtime/");
 }
 
 std::string_view goroutine_function(const HeapModel& model, uint32_t goroutine) {
   const auto& g = model.goroutines[goroutine];
   const Frame* first = model.frames.data() + g.first_frame;
   const Frame* last = first + g.frame_count;
-  auto user = std::find_if(first, last, [](const Frame& f) { return !is_runtime_function(f.function); });
+  auto user =
+      std::find_if(first, last, [](const Frame& f) { return !is_runtime_function(f.function); });
   if (user != last) return user->function;
   return first != last ? first->function : std::string_view();
 }
@@ -31,21 +33,24 @@ std::optional<FinalizerGoroutine> find_finalizer_goroutine(const HeapModel& mode
     const auto& g = model.goroutines[gi];
     const Frame* first = model.frames.data() + g.first_frame;
     const Frame* last = first + g.frame_count;
-    auto loop = std::find_if(first, last, [](const Frame& f) { return is_finalizer_loop(f.function); });
+    auto loop =
+        std::find_if(first, last, [](const Frame& f) { return is_finalizer_loop(f.function); });
     if (loop == last) continue;
     FinalizerGoroutine out;
     out.goroutine = gi;
     out.goid = g.record.goid;
     out.wait_reason = g.record.wait_reason;
     // Frames are innermost first; a user frame before the loop is the finalizer being run.
-    auto user = std::find_if(first, loop, [](const Frame& f) { return !is_runtime_function(f.function); });
+    auto user =
+        std::find_if(first, loop, [](const Frame& f) { return !is_runtime_function(f.function); });
     if (user != loop) {
       out.function = user->function;
       out.blocked = true;
     } else {
       out.function = loop->function;
     }
-    if (g.record.wait_since && newest >= g.record.wait_since) out.waiting_ns = newest - g.record.wait_since;
+    if (g.record.wait_since && newest >= g.record.wait_since)
+      out.waiting_ns = newest - g.record.wait_since;
     return out;
   }
   return std::nullopt;

@@ -172,7 +172,7 @@ class ModelBuilder : public format::HeapDumpVisitor {
   // Cutting the sequence wherever the next object does not start right where the previous one
   // ends gives runs that are gap-free address intervals; sorting those intervals orders
   // everything in O(runs log runs). A full sort is the fallback for input that breaks the rule.
-  std::vector<uint32_t> address_order() const {
+  BigVector<uint32_t> address_order() const {
     const size_t n = addr_.size();
     if (n >= UINT32_MAX) throw InputError(m_.path(), std::nullopt, "more than 2^32-1 objects");
     auto end_of = [&](size_t i) { return addr_[i] + object_size(i); };
@@ -181,7 +181,7 @@ class ModelBuilder : public format::HeapDumpVisitor {
       if (i == 0 || addr_[i] != end_of(i - 1)) runs.push_back({addr_[i], static_cast<uint32_t>(i)});
     }
     std::sort(runs.begin(), runs.end());
-    std::vector<uint32_t> perm;
+    BigVector<uint32_t> perm;
     perm.reserve(n);
     for (const auto& run : runs) {
       uint32_t i = run.second;
@@ -213,7 +213,7 @@ class ModelBuilder : public format::HeapDumpVisitor {
     return s == HeapModel::kHugeSize ? m_.huge_sizes.at(static_cast<ObjectId>(file_index)) : s;
   }
 
-  void apply_order(const std::vector<uint32_t>& perm) {
+  void apply_order(const BigVector<uint32_t>& perm) {
     if (!m_.huge_sizes.empty()) {
       std::vector<uint32_t> rank(perm.size());
       for (size_t k = 0; k < perm.size(); k++) rank[perm[k]] = static_cast<uint32_t>(k);
@@ -247,10 +247,10 @@ class ModelBuilder : public format::HeapDumpVisitor {
 
   // Resolves every raw pointer (file order) to the object containing its target, dropping
   // pointers to freed slots and outside the heap, then gathers the rows into address order.
-  void build_edges(const std::vector<uint32_t>& perm) {
+  void build_edges(const BigVector<uint32_t>& perm) {
     const size_t n = perm.size();
-    std::vector<ObjectId> resolved(raw_targets_.size());
-    std::vector<uint32_t> row_len(n);
+    BigVector<ObjectId> resolved(raw_targets_.size());
+    BigVector<uint32_t> row_len(n);
     auto resolve_rows = [&](size_t from, size_t to) {
       for (size_t f = from; f < to; f++) {
         uint64_t w = raw_edge_begin_[f];

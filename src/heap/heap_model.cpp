@@ -51,15 +51,31 @@ ObjectId HeapModel::find(uint64_t addr) const {
       // Objects starting in this page, plus the one before it that may reach into it.
       lo = page_first_[page] == 0 ? 0 : page_first_[page] - 1;
       hi = page_first_[page + 1];
+      // A span holds objects of one size side by side, so the slot usually follows from the
+      // offset; freed slots break the arithmetic, and then the search below decides.
+      size_t first = page_first_[page];
+      if (first < hi && addr >= object_addr[first]) {
+        uint64_t size = object_size32[first];
+        if (size != 0 && size != kHugeSize) {
+          size_t guess = first + (addr - object_addr[first]) / size;
+          if (guess < hi && object_addr[guess] <= addr &&
+              addr - object_addr[guess] < object_size32[guess] &&
+              object_size32[guess] != kHugeSize) {
+            return static_cast<ObjectId>(guess);
+          }
+        }
+      }
     } else {
       lo = page_first_.back() == 0 ? 0 : page_first_.back() - 1;
     }
   }
   auto begin = object_addr.begin();
-  auto it = std::upper_bound(begin + lo, begin + hi, addr);
+  auto it = std::upper_bound(begin + static_cast<ptrdiff_t>(lo), begin + static_cast<ptrdiff_t>(hi),
+                             addr);
   if (it == begin) return kNoObject;
   size_t i = static_cast<size_t>(it - begin) - 1;
-  return addr - object_addr[i] < size(i) ? static_cast<ObjectId>(i) : kNoObject;
+  return addr - object_addr[i] < size(static_cast<ObjectId>(i)) ? static_cast<ObjectId>(i)
+                                                                : kNoObject;
 }
 
 }  // namespace leakseek::heap

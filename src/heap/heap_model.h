@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "format/heapdump_reader.h"
+#include "util/huge_page_allocator.h"
 #include "util/mapped_file.h"
 
 namespace leakseek::heap {
@@ -96,17 +97,17 @@ struct HeapModel {
   format::RecordCounts record_counts{};
 
   // Objects, sorted by address, never overlapping.
-  std::vector<uint64_t> object_addr;
+  BigVector<uint64_t> object_addr;
   // Sizes fit 32 bits except for giant objects (kHugeSize), whose sizes live in huge_sizes.
-  std::vector<uint32_t> object_size32;
+  BigVector<uint32_t> object_size32;
   std::unordered_map<ObjectId, uint64_t> huge_sizes;
   static constexpr uint32_t kHugeSize = UINT32_MAX;
-  std::vector<uint64_t> object_contents;  // file offset of the contents; the field list follows
+  BigVector<uint64_t> object_contents;  // file offset of the contents; the field list follows
   // Outgoing edges: targets of object i are edge_target[edge_begin[i] .. edge_begin[i+1]).
   // One edge per pointer word that points into another object (duplicates kept: each is a
   // distinct field).
-  std::vector<uint64_t> edge_begin;
-  std::vector<ObjectId> edge_target;
+  BigVector<uint64_t> edge_begin;
+  BigVector<ObjectId> edge_target;
   uint64_t object_bytes = 0;
 
   std::vector<Root> roots;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "heap/heap_model.h"
+#include "util/huge_page_allocator.h"
 
 namespace leakseek::heap {
 
@@ -22,7 +23,7 @@ class ObjectSet {
   }
 
  private:
-  std::vector<uint64_t> bits_;
+  BigVector<uint64_t> bits_;
 };
 
 struct Reachability {

@@ -4,20 +4,20 @@
 #include <map>
 #include <unordered_map>
 
-
 namespace leakseek::heap {
 
 namespace {
 
 // For each preorder number, the root group (as a preorder number) whose subtree holds it.
-std::vector<uint32_t> owning_groups(const DominatorTree& tree) {
-  std::vector<uint32_t> top(tree.size(), 0);
+BigVector<uint32_t> owning_groups(const DominatorTree& tree) {
+  BigVector<uint32_t> top(tree.size(), 0);
   for (uint32_t v = 1; v < tree.size(); v++) top[v] = tree.idom[v] == 0 ? v : top[tree.idom[v]];
   return top;
 }
 
 void add_breakdown(std::vector<QueueBreakdown>& rows, uint64_t key, uint64_t bytes) {
-  auto it = std::find_if(rows.begin(), rows.end(), [&](const QueueBreakdown& r) { return r.key == key; });
+  auto it =
+      std::find_if(rows.begin(), rows.end(), [&](const QueueBreakdown& r) { return r.key == key; });
   if (it == rows.end()) it = rows.insert(rows.end(), QueueBreakdown{key});
   it->count++;
   it->retained_bytes += bytes;
@@ -25,11 +25,13 @@ void add_breakdown(std::vector<QueueBreakdown>& rows, uint64_t key, uint64_t byt
 
 void sort_by_bytes(std::vector<QueueBreakdown>& rows) {
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
-    return a.retained_bytes != b.retained_bytes ? a.retained_bytes > b.retained_bytes : a.key < b.key;
+    return a.retained_bytes != b.retained_bytes ? a.retained_bytes > b.retained_bytes
+                                                : a.key < b.key;
   });
 }
 
-FinalizerQueue queue_stats(const HeapModel& model, const std::vector<RootGroup>& groups, const DominatorTree& tree) {
+FinalizerQueue queue_stats(const HeapModel& model, const std::vector<RootGroup>& groups,
+                           const DominatorTree& tree) {
   FinalizerQueue q;
   q.count = model.queued_finalizers.size();
   for (uint32_t g = 0; g < groups.size(); g++) {
@@ -47,9 +49,10 @@ FinalizerQueue queue_stats(const HeapModel& model, const std::vector<RootGroup>&
   return q;
 }
 
-std::vector<FinalizerCycle> finalizer_cycles(const HeapModel& model, const std::vector<RootGroup>& groups,
+std::vector<FinalizerCycle> finalizer_cycles(const HeapModel& model,
+                                             const std::vector<RootGroup>& groups,
                                              const RetentionGraph& graph, const DominatorTree& tree,
-                                             const std::vector<uint32_t>& top) {
+                                             const BigVector<uint32_t>& top) {
   std::vector<FinalizerCycle> out;
   for (uint32_t g = 0; g < groups.size(); g++) {
     if (groups[g].kind != RootGroupKind::kFinalizer) continue;
@@ -77,7 +80,11 @@ std::vector<FinalizerCycle> finalizer_cycles(const HeapModel& model, const std::
       }
     }
     if (!found) continue;
-    FinalizerCycle fc{groups[g].index, obj, {}, tree.retained_bytes[group_number], tree.retained_objects[group_number]};
+    FinalizerCycle fc{groups[g].index,
+                      obj,
+                      {},
+                      tree.retained_bytes[group_number],
+                      tree.retained_objects[group_number]};
     ObjectId cur = parent.at(obj);
     fc.cycle.push_back(obj);
     while (cur != obj) {
@@ -91,8 +98,9 @@ std::vector<FinalizerCycle> finalizer_cycles(const HeapModel& model, const std::
   return out;
 }
 
-Suspect describe_suspect(const HeapModel& model, const RetentionGraph& graph, const DominatorTree& tree,
-                         const DominatorChildren& children, const std::vector<uint32_t>& top, uint32_t group,
+Suspect describe_suspect(const HeapModel& model, const RetentionGraph& graph,
+                         const DominatorTree& tree, const DominatorChildren& children,
+                         const BigVector<uint32_t>& top, uint32_t group,
                          const RetentionOptions& options) {
   const uint32_t gnum = tree.number_of[group + 1];
   Suspect s{group, tree.retained_bytes[gnum], tree.retained_objects[gnum], 0.0, {}, 0, 0, {}};
@@ -102,8 +110,9 @@ Suspect describe_suspect(const HeapModel& model, const RetentionGraph& graph, co
     for (uint32_t c : children.of(v))
       if (best == kUnreached || tree.retained_bytes[c] > tree.retained_bytes[best]) best = c;
     if (best == kUnreached) break;
-    bool descend = v == gnum || static_cast<double>(tree.retained_bytes[best]) >=
-                                    options.accumulation_share * static_cast<double>(tree.retained_bytes[v]);
+    bool descend =
+        v == gnum || static_cast<double>(tree.retained_bytes[best]) >=
+                         options.accumulation_share * static_cast<double>(tree.retained_bytes[v]);
     if (!descend) break;
     v = best;
     s.chain.push_back(graph.object(tree.node_of[v]));
@@ -136,7 +145,8 @@ Suspect describe_suspect(const HeapModel& model, const RetentionGraph& graph, co
 bool owned_by_runtime(const HeapModel& model, const RootGroup& g) {
   switch (g.kind) {
     case RootGroupKind::kGlobal:
-      return g.variable && (is_runtime_function(*g.variable) || g.variable->starts_with("internal/"));
+      return g.variable &&
+             (is_runtime_function(*g.variable) || g.variable->starts_with("internal/"));
     case RootGroupKind::kGoroutine:
       return model.goroutines[g.index].record.is_system;
     default:
@@ -161,9 +171,11 @@ RetentionReport analyze_retention(const HeapModel& model, const std::vector<Root
     all.push_back({g, tree.retained_bytes[num], tree.retained_objects[num]});
   }
   std::sort(all.begin(), all.end(), [](const Retainer& a, const Retainer& b) {
-    return a.retained_bytes != b.retained_bytes ? a.retained_bytes > b.retained_bytes : a.group < b.group;
+    return a.retained_bytes != b.retained_bytes ? a.retained_bytes > b.retained_bytes
+                                                : a.group < b.group;
   });
-  r.top_retainers.assign(all.begin(), all.begin() + static_cast<ptrdiff_t>(std::min(all.size(), options.top_retainers)));
+  r.top_retainers.assign(all.begin(), all.begin() + static_cast<ptrdiff_t>(std::min(
+                                                        all.size(), options.top_retainers)));
 
   r.queue = queue_stats(model, groups, tree);
   r.finalizer_goroutine = find_finalizer_goroutine(model);
@@ -172,7 +184,9 @@ RetentionReport analyze_retention(const HeapModel& model, const std::vector<Root
 
   auto children = dominator_children(tree);
   for (const auto& row : all) {
-    double share = r.live_bytes ? static_cast<double>(row.retained_bytes) / static_cast<double>(r.live_bytes) : 0;
+    double share = r.live_bytes
+                       ? static_cast<double>(row.retained_bytes) / static_cast<double>(r.live_bytes)
+                       : 0;
     if (share < options.suspect_share || row.retained_bytes == 0) break;
     if (owned_by_runtime(model, groups[row.group])) continue;
     auto s = describe_suspect(model, graph, tree, children, top, row.group, options);

@@ -8,11 +8,16 @@ namespace leakseek::heap {
 
 std::string_view root_group_kind_name(RootGroupKind kind) {
   switch (kind) {
-    case RootGroupKind::kGlobal: return "global";
-    case RootGroupKind::kGoroutine: return "goroutine";
-    case RootGroupKind::kFinalizer: return "finalizer";
-    case RootGroupKind::kQueuedFinalizer: return "queued_finalizer";
-    case RootGroupKind::kOther: return "other";
+    case RootGroupKind::kGlobal:
+      return "global";
+    case RootGroupKind::kGoroutine:
+      return "goroutine";
+    case RootGroupKind::kFinalizer:
+      return "finalizer";
+    case RootGroupKind::kQueuedFinalizer:
+      return "queued_finalizer";
+    case RootGroupKind::kOther:
+      return "other";
   }
   return "?";
 }
@@ -31,7 +36,8 @@ std::vector<RootGroup> group_roots(const HeapModel& model, const binary::Program
     return groups[it->second];
   };
   std::unordered_map<uint64_t, uint32_t> goroutine_by_addr;
-  for (uint32_t i = 0; i < model.goroutines.size(); i++) goroutine_by_addr[model.goroutines[i].record.addr] = i;
+  for (uint32_t i = 0; i < model.goroutines.size(); i++)
+    goroutine_by_addr[model.goroutines[i].record.addr] = i;
   auto goroutine_group = [&](uint32_t g) -> RootGroup& {
     return group(RootGroupKind::kGoroutine, g, [&](RootGroup& r) { r.index = g; });
   };
@@ -54,7 +60,8 @@ std::vector<RootGroup> group_roots(const HeapModel& model, const binary::Program
       }
       case RootKind::kStackFrame: {
         uint32_t gi = model.frames[root.source].goroutine;
-        g = gi == UINT32_MAX ? &group(RootGroupKind::kOther, 0, [](RootGroup&) {}) : &goroutine_group(gi);
+        g = gi == UINT32_MAX ? &group(RootGroupKind::kOther, 0, [](RootGroup&) {})
+                             : &goroutine_group(gi);
         break;
       }
       case RootKind::kGoroutineContext:

@@ -22,7 +22,8 @@ json type_json(const HeapContext& ctx, uint64_t type_addr) {
 
 json stack_json(const heap::MemProfBucket& b) {
   json frames = json::array();
-  for (const auto& f : b.frames) frames.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
+  for (const auto& f : b.frames)
+    frames.push_back({{"function", f.function}, {"file", f.file}, {"line", f.line}});
   return frames;
 }
 
@@ -32,8 +33,10 @@ json root_group_json(const HeapContext& ctx, const heap::RootGroup& g) {
   json j = {{"kind", heap::root_group_kind_name(g.kind)}, {"label", root_group_label(ctx, g)}};
   if (g.variable) j["variable"] = *g.variable;
   if (g.kind == heap::RootGroupKind::kGlobal) j["address"] = hex(g.address);
-  if (g.kind == heap::RootGroupKind::kGoroutine) j["goid"] = ctx.model.goroutines[g.index].record.goid;
-  if (g.kind == heap::RootGroupKind::kFinalizer || g.kind == heap::RootGroupKind::kQueuedFinalizer) {
+  if (g.kind == heap::RootGroupKind::kGoroutine)
+    j["goid"] = ctx.model.goroutines[g.index].record.goid;
+  if (g.kind == heap::RootGroupKind::kFinalizer ||
+      g.kind == heap::RootGroupKind::kQueuedFinalizer) {
     j["object"] = hex(g.address);
   }
   return j;
@@ -51,10 +54,14 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
   fin["queued_retained_objects"] = r.queue.retained_objects;
   json by_type = json::array(), by_fn = json::array();
   for (const auto& t : r.queue.by_type)
-    by_type.push_back({{"type", type_json(ctx, t.key)}, {"type_address", hex(t.key)}, {"count", t.count},
+    by_type.push_back({{"type", type_json(ctx, t.key)},
+                       {"type_address", hex(t.key)},
+                       {"count", t.count},
                        {"retained_bytes", t.retained_bytes}});
   for (const auto& f : r.queue.by_function)
-    by_fn.push_back({{"function", function_name(ctx, f.key)}, {"pc", hex(f.key)}, {"count", f.count},
+    by_fn.push_back({{"function", function_name(ctx, f.key)},
+                     {"pc", hex(f.key)},
+                     {"count", f.count},
                      {"retained_bytes", f.retained_bytes}});
   fin["queued_by_type"] = by_type;
   fin["queued_by_function"] = by_fn;
@@ -95,7 +102,8 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
   json suspects = json::array();
   for (const auto& s : r.suspects) {
     json chain = json::array();
-    for (auto id : s.chain) chain.push_back({{"address", hex(ctx.model.object_addr[id])}, {"size", ctx.model.size(id)}});
+    for (auto id : s.chain)
+      chain.push_back({{"address", hex(ctx.model.object_addr[id])}, {"size", ctx.model.size(id)}});
     json stacks = json::array();
     for (const auto& st : s.stacks)
       stacks.push_back({{"sampled_objects", st.sampled_objects},

@@ -13,7 +13,9 @@ namespace leakseek::report {
 namespace {
 
 std::string share(uint64_t part, uint64_t whole) {
-  return whole ? fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "-";
+  return whole ? fmt::format("{:.1f}%",
+                             100.0 * static_cast<double>(part) / static_cast<double>(whole))
+               : "-";
 }
 
 std::string function_name(const HeapContext& ctx, uint64_t pc) {
@@ -22,30 +24,37 @@ std::string function_name(const HeapContext& ctx, uint64_t pc) {
   return hex(pc);
 }
 
-std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>& groups, const heap::RetentionReport& r) {
+std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>& groups,
+                     const heap::RetentionReport& r) {
   std::string out;
   int n = 0;
   auto finding = [&](const std::string& text) { out += fmt::format("{}. {}\n", ++n, text); };
   const auto& fg = r.finalizer_goroutine;
   if (fg && fg->blocked) {
-    std::string queue = r.queue.count
-                            ? fmt::format("; {} finalizers wait behind it in the queue, keeping {} ({} objects) alive",
-                                          r.queue.count, human_bytes(r.queue.retained_bytes), r.queue.retained_objects)
-                            : "";
-    finding(fmt::format("The finalizer goroutine (goroutine {}) is stuck in {} [{}]{}. Until it returns, no finalizer "
-                        "runs and every object with a finalizer leaks.",
-                        fg->goid, fg->function, fg->wait_reason, queue));
+    std::string queue =
+        r.queue.count
+            ? fmt::format(
+                  "; {} finalizers wait behind it in the queue, keeping {} ({} objects) alive",
+                  r.queue.count, human_bytes(r.queue.retained_bytes), r.queue.retained_objects)
+            : "";
+    finding(
+        fmt::format("The finalizer goroutine (goroutine {}) is stuck in {} [{}]{}. Until it "
+                    "returns, no finalizer "
+                    "runs and every object with a finalizer leaks.",
+                    fg->goid, fg->function, fg->wait_reason, queue));
   } else if (r.queue.count) {
     finding(fmt::format("{} finalizers are queued, keeping {} alive until they run.", r.queue.count,
                         human_bytes(r.queue.retained_bytes)));
   }
   for (const auto& s : r.suspects) {
-    std::string text = fmt::format("{} retains {} ({} of live memory) in {} objects", root_group_label(ctx, groups[s.group]),
-                                   human_bytes(s.retained_bytes), share(s.retained_bytes, r.live_bytes), s.retained_objects);
+    std::string text = fmt::format(
+        "{} retains {} ({} of live memory) in {} objects", root_group_label(ctx, groups[s.group]),
+        human_bytes(s.retained_bytes), share(s.retained_bytes, r.live_bytes), s.retained_objects);
     if (!s.chain.empty()) {
       auto acc = s.chain.back();
       text += fmt::format("; it piles up under the {} object at {}, across {} children",
-                          human_bytes(ctx.model.size(acc)), hex(ctx.model.object_addr[acc]), s.accumulation_children);
+                          human_bytes(ctx.model.size(acc)), hex(ctx.model.object_addr[acc]),
+                          s.accumulation_children);
     }
     text += ".";
     if (!s.stacks.empty() && !s.stacks.front().bucket->frames.empty()) {
@@ -66,7 +75,8 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
   std::vector<std::pair<std::string, std::vector<const heap::FinalizerCycle*>>> families;
   for (const auto& c : r.finalizer_cycles) {
     std::string fn = function_name(ctx, ctx.model.finalizers[c.finalizer].fn_code);
-    auto it = std::find_if(families.begin(), families.end(), [&](const auto& f) { return f.first == fn; });
+    auto it = std::find_if(families.begin(), families.end(),
+                           [&](const auto& f) { return f.first == fn; });
     if (it == families.end()) it = families.insert(families.end(), {fn, {}});
     it->second.push_back(&c);
   }
@@ -74,19 +84,22 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
     uint64_t bytes = 0;
     for (const auto* c : cycles) bytes += c->retained_bytes;
     const auto& first = *cycles.front();
-    finding(fmt::format("{} object{} with finalizer {} reach{} {} through a cycle (e.g. {}, cycle of {}): Go never "
-                        "collects them; they hold {}.",
-                        cycles.size(), cycles.size() == 1 ? "" : "s", fn, cycles.size() == 1 ? "es" : "",
-                        cycles.size() == 1 ? "itself" : "themselves", hex(ctx.model.object_addr[first.object]),
-                        first.cycle.size() - 1, human_bytes(bytes)));
+    finding(fmt::format(
+        "{} object{} with finalizer {} reach{} {} through a cycle (e.g. {}, cycle of {}): Go never "
+        "collects them; they hold {}.",
+        cycles.size(), cycles.size() == 1 ? "" : "s", fn, cycles.size() == 1 ? "es" : "",
+        cycles.size() == 1 ? "itself" : "themselves", hex(ctx.model.object_addr[first.object]),
+        first.cycle.size() - 1, human_bytes(bytes)));
   }
-  if (n == 0) out += "No leak suspect: no root retains 10% or more of live memory, and finalizers run.\n";
+  if (n == 0)
+    out += "No leak suspect: no root retains 10% or more of live memory, and finalizers run.\n";
   return out;
 }
 
 }  // namespace
 
-std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s, const std::vector<heap::RootGroup>& groups,
+std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s,
+                           const std::vector<heap::RootGroup>& groups,
                            const heap::RetentionReport& r) {
   std::string out = findings(ctx, groups, r);
   out += "\n";
@@ -96,13 +109,15 @@ std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s, c
     for (const auto& t : r.top_retainers) {
       if (t.retained_bytes == 0) break;
       out += fmt::format("  {:>10}  {:>6}  {:>9} objects  {}\n", human_bytes(t.retained_bytes),
-                         share(t.retained_bytes, r.live_bytes), t.retained_objects, root_group_label(ctx, groups[t.group]));
+                         share(t.retained_bytes, r.live_bytes), t.retained_objects,
+                         root_group_label(ctx, groups[t.group]));
     }
   }
   if (!r.queue.by_function.empty()) {
     out += "\nFinalizer queue by function:\n";
     for (const auto& f : r.queue.by_function)
-      out += fmt::format("  {:>6} queued  {:>10}  {}\n", f.count, human_bytes(f.retained_bytes), function_name(ctx, f.key));
+      out += fmt::format("  {:>6} queued  {:>10}  {}\n", f.count, human_bytes(f.retained_bytes),
+                         function_name(ctx, f.key));
   }
   return out;
 }

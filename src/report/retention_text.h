@@ -9,7 +9,8 @@
 
 namespace leakseek::report {
 
-std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s, const std::vector<heap::RootGroup>& groups,
+std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s,
+                           const std::vector<heap::RootGroup>& groups,
                            const heap::RetentionReport& r);
 
 }  // namespace leakseek::report

@@ -6,6 +6,8 @@
 #include <memory>
 #include <vector>
 
+#include "util/huge_page_allocator.h"
+
 namespace leakseek {
 
 template <typename T, size_t kBlockBits = 20>
@@ -14,7 +16,7 @@ class ChunkedVector {
   static constexpr size_t kBlock = size_t{1} << kBlockBits;
 
   void push_back(const T& v) {
-    if ((size_ & (kBlock - 1)) == 0) blocks_.push_back(std::make_unique_for_overwrite<T[]>(kBlock));
+    if ((size_ & (kBlock - 1)) == 0) blocks_.emplace_back(alloc_.allocate(kBlock), Free{});
     blocks_.back()[size_ & (kBlock - 1)] = v;
     size_++;
   }
@@ -26,8 +28,8 @@ class ChunkedVector {
 
   // A contiguous copy in the order perm gives (out[k] = (*this)[perm[k]]); frees the blocks.
   template <typename Index>
-  std::vector<T> take_permuted(const std::vector<Index>& perm) {
-    std::vector<T> out(perm.size());
+  BigVector<T> take_permuted(const BigVector<Index>& perm) {
+    BigVector<T> out(perm.size());
     for (size_t k = 0; k < perm.size(); k++) out[k] = (*this)[perm[k]];
     clear();
     return out;
@@ -39,7 +41,11 @@ class ChunkedVector {
   }
 
  private:
-  std::vector<std::unique_ptr<T[]>> blocks_;
+  struct Free {
+    void operator()(T* p) const { HugePageAllocator<T>().deallocate(p, kBlock); }
+  };
+  HugePageAllocator<T> alloc_;
+  std::vector<std::unique_ptr<T[], Free>> blocks_;
   size_t size_ = 0;
 };
 

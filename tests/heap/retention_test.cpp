@@ -31,7 +31,9 @@ struct Analysed {
       if (g.variable == name) return &g;
     return nullptr;
   }
-  uint32_t node_of(const RootGroup* g) const { return static_cast<uint32_t>(g - groups.data()) + 1; }
+  uint32_t node_of(const RootGroup* g) const {
+    return static_cast<uint32_t>(g - groups.data()) + 1;
+  }
   // The root group whose dominator subtree holds the object.
   uint32_t owner(ObjectId id) const {
     uint32_t v = tree.number_of[RetentionGraph(model, groups).object_node(id)];
@@ -57,7 +59,9 @@ TEST_P(Retention, GlobalSliceRetainsExactlyItsLeaves) {
   EXPECT_EQ(a.tree.idom_node(RetentionGraph(a.model, a.groups).object_node(shared)), 0u);
   // And main.leaves is the top user retainer.
   auto top = std::find_if(a.report.top_retainers.begin(), a.report.top_retainers.end(),
-                          [&](const Retainer& r) { return a.groups[r.group].variable.value_or("").starts_with("main."); });
+                          [&](const Retainer& r) {
+                            return a.groups[r.group].variable.value_or("").starts_with("main.");
+                          });
   ASSERT_NE(top, a.report.top_retainers.end());
   EXPECT_EQ(a.groups[top->group].variable, "main.leaves");
   ASSERT_FALSE(a.report.suspects.empty());
@@ -116,11 +120,12 @@ TEST_P(Retention, BlockedFinalizerAndItsQueue) {
   ASSERT_EQ(a.symbols->function_at(release.key)->name, "main.release");
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, Retention, ::testing::ValuesIn(test::go_versions()), [](const auto& info) {
-  std::string s = info.param;
-  std::replace(s.begin(), s.end(), '.', '_');
-  return s;
-});
+INSTANTIATE_TEST_SUITE_P(Go, Retention, ::testing::ValuesIn(test::go_versions()),
+                         [](const auto& info) {
+                           std::string s = info.param;
+                           std::replace(s.begin(), s.end(), '.', '_');
+                           return s;
+                         });
 
 }  // namespace
 }  // namespace leakseek::heap
