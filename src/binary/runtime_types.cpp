@@ -1,0 +1,290 @@
+#include "binary/runtime_types.h"
+
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/input_error.h"
+
+namespace leakseek::binary {
+
+namespace {
+
+// internal/abi.TFlagExtraStar: the name is stored with a '*' in front, shared with the pointer
+// type, and the type's own name is what follows it.
+constexpr uint8_t kTFlagExtraStar = 1 << 1;
+// internal/abi.Kind: the low 5 bits are the kind; KindDirectIface is a flag above them.
+constexpr uint8_t kKindMask = (1 << 5) - 1;
+constexpr uint8_t kKindDirectIface = 1 << 5;
+constexpr uint8_t kMaxKind = 26;  // UnsafePointer
+
+struct ElfHandle {
+  int fd = -1;
+  Elf* elf = nullptr;
+  ~ElfHandle() {
+    if (elf) elf_end(elf);
+    if (fd >= 0) close(fd);
+  }
+};
+
+}  // namespace
+
+// What the loader needs from the ELF headers and symbol table.
+struct RuntimeTypes::ElfFacts {
+  std::optional<uint64_t> types, etypes;  // runtime.types / runtime.etypes
+  std::optional<uint64_t> type_star;      // "type:*" (Go >= 1.20) or "type.*": same address
+  std::optional<uint64_t> build_version;  // runtime.buildVersion, a Go string header
+  std::optional<GElf_Shdr> rodata, typelink, buildinfo;
+};
+
+namespace {
+
+// "go1.23.5" -> 23; nullopt for development versions and anything unexpected.
+std::optional<int> minor_version(std::string_view v) {
+  if (v.substr(0, 4) != "go1.") return std::nullopt;
+  int minor = 0;
+  size_t i = 4;
+  for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; i++) minor = minor * 10 + (v[i] - '0');
+  return i > 4 ? std::optional(minor) : std::nullopt;
+}
+
+std::optional<uint64_t> uvarint(std::span<const uint8_t> b, size_t& pos) {
+  uint64_t v = 0;
+  for (unsigned shift = 0; pos < b.size() && shift < 64; shift += 7) {
+    uint8_t x = b[pos++];
+    v |= uint64_t{x & 0x7fu} << shift;
+    if (!(x & 0x80)) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> decode_type_name(std::span<const uint8_t> bytes, bool varint_length) {
+  size_t pos = 1;  // skip the flag byte (exported, has tag, embedded)
+  uint64_t len = 0;
+  if (varint_length) {
+    auto l = uvarint(bytes, pos);
+    if (!l) return std::nullopt;
+    len = *l;
+  } else {
+    if (bytes.size() < 3) return std::nullopt;
+    len = uint64_t{bytes[1]} << 8 | bytes[2];
+    pos = 3;
+  }
+  if (pos > bytes.size() || len > bytes.size() - pos) return std::nullopt;
+  return std::string(reinterpret_cast<const char*>(bytes.data() + pos), len);
+}
+
+RuntimeTypes RuntimeTypes::load(const std::string& path, const DwarfTypes& dwarf) {
+  RuntimeTypes out;
+  if (elf_version(EV_CURRENT) == EV_NONE)
+    throw InputError(path, std::nullopt, "libelf is unusable");
+  ElfHandle h;
+  h.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (h.fd < 0) throw InputError(path, std::nullopt, std::strerror(errno));
+  h.elf = elf_begin(h.fd, ELF_C_READ_MMAP, nullptr);
+  GElf_Ehdr eh;
+  size_t shstrndx = 0;
+  if (!h.elf || elf_kind(h.elf) != ELF_K_ELF || !gelf_getehdr(h.elf, &eh))
+    throw InputError(path, std::nullopt, "not an ELF program");
+  if (elf_getshdrstrndx(h.elf, &shstrndx) != 0)
+    throw InputError(path, std::nullopt, elf_errmsg(-1));
+  out.file_ = MappedFile::open(path);
+  out.ptr_size_ = eh.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
+  out.big_endian_ = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+
+  ElfFacts facts;
+  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(h.elf, scn)) != nullptr;) {
+    GElf_Shdr sh;
+    if (!gelf_getshdr(scn, &sh)) continue;
+    // A cut-off copy loses its section contents, names included, and would read as stripped.
+    if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > out.file_->size())
+      throw InputError(path, std::nullopt, "truncated ELF file: sections run past the end");
+    const char* sname = elf_strptr(h.elf, shstrndx, sh.sh_name);
+    std::string_view name = sname ? sname : "";
+    if ((sh.sh_flags & SHF_ALLOC) && sh.sh_type != SHT_NOBITS)
+      out.sections_.push_back({sh.sh_addr, sh.sh_size, sh.sh_offset});
+    if (name == ".rodata") facts.rodata = sh;
+    if (name == ".typelink") facts.typelink = sh;
+    if (name == ".go.buildinfo") facts.buildinfo = sh;
+    if (sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0) continue;
+    Elf_Data* data = elf_getdata(scn, nullptr);
+    for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+      GElf_Sym sym;
+      if (!gelf_getsym(data, static_cast<int>(i), &sym)) continue;
+      const char* n = elf_strptr(h.elf, sh.sh_link, sym.st_name);
+      if (!n) continue;
+      std::string_view sn = n;
+      if (sn == "runtime.types") facts.types = sym.st_value;
+      if (sn == "runtime.etypes") facts.etypes = sym.st_value;
+      if (sn == "type:*" || sn == "type.*") facts.type_star = sym.st_value;
+      if (sn == "runtime.buildVersion") facts.build_version = sym.st_value;
+    }
+  }
+  out.find_go_version(facts);
+  out.find_types(facts);
+  if (out.available()) out.link_dwarf(dwarf);
+  return out;
+}
+
+void RuntimeTypes::find_go_version(const ElfFacts& facts) {
+  if (facts.build_version) {
+    auto hdr = read(*facts.build_version, 2 * ptr_size_);
+    if (!hdr.empty()) {
+      uint64_t len = word(hdr.data() + ptr_size_, ptr_size_);
+      auto s = read(word(hdr.data(), ptr_size_), len);
+      if (!s.empty() || len == 0) go_version_.assign(s.begin(), s.end());
+    }
+  }
+  // Stripped programs keep .go.buildinfo: "\xff Go buildinf:", pointer size, flags, and from
+  // Go 1.18 (flag 2) the version inline as a varint-prefixed string at offset 32.
+  if (go_version_.empty() && facts.buildinfo) {
+    auto b = read(facts.buildinfo->sh_addr, facts.buildinfo->sh_size);
+    if (b.size() > 32 && std::memcmp(b.data(), "\xff Go buildinf:", 14) == 0 && (b[15] & 2)) {
+      size_t pos = 32;
+      auto len = uvarint(b, pos);
+      if (len && *len <= b.size() - pos)
+        go_version_.assign(b.begin() + pos, b.begin() + pos + *len);
+    }
+  }
+  // Names carried a 2-byte length before Go 1.17; unknown versions are taken as current.
+  auto minor = minor_version(go_version_);
+  varint_names_ = !minor || *minor >= 17;
+}
+
+void RuntimeTypes::find_types(const ElfFacts& facts) {
+  if (facts.types && facts.etypes && *facts.etypes > *facts.types) {
+    types_begin_ = *facts.types;
+    types_end_ = *facts.etypes;
+    return;
+  }
+  // The start symbol alone: the descriptors run to the end of the section holding them.
+  std::optional<uint64_t> begin = facts.types ? facts.types : facts.type_star;
+  for (const auto& s : sections_) {
+    if (begin && *begin >= s.addr && *begin < s.addr + s.size) {
+      types_begin_ = *begin;
+      types_end_ = s.addr + s.size;
+      return;
+    }
+  }
+  // No symbols (stripped). Go's linker puts the descriptors first in .rodata; believe that
+  // only if the offsets in .typelink (all relative to runtime.types) read as descriptors.
+  if (facts.rodata && facts.typelink) {
+    types_begin_ = facts.rodata->sh_addr;
+    types_end_ = facts.rodata->sh_addr + facts.rodata->sh_size;
+    auto links = read(facts.typelink->sh_addr, facts.typelink->sh_size);
+    size_t checked = 0, good = 0;
+    for (size_t i = 0; i + 4 <= links.size() && checked < 64; i += 4, checked++) {
+      auto off = static_cast<int32_t>(word(links.data() + i, 4));
+      if (off > 0 && descriptor(types_begin_ + static_cast<uint64_t>(off))) good++;
+    }
+    if (checked > 0 && good == checked) {
+      limitations_.push_back(
+          "no symbol table: type descriptors assumed to start at .rodata (checked against "
+          ".typelink)");
+      return;
+    }
+  }
+  types_begin_ = types_end_ = 0;
+  limitations_.push_back(
+      "runtime type descriptors not found (no runtime.types symbol): types stay unnamed");
+}
+
+// DWARF gives each type's descriptor as an offset from runtime.types, except that Go 1.19
+// and earlier write uintptr's as an absolute address (the linker's DW_CLS_ADDRESS slip).
+void RuntimeTypes::link_dwarf(const DwarfTypes& dwarf) {
+  uint64_t span = types_end_ - types_begin_;
+  size_t checked = 0;
+  for (auto [raw, id] : dwarf.by_runtime_type()) {
+    uint64_t addr = raw < span ? types_begin_ + raw : raw;
+    if (!in_types(addr)) continue;
+    if (!by_addr_.emplace(addr, id).second) continue;
+    descriptor_of_.emplace(id, addr);
+    auto d = descriptor(addr);
+    const GoType& t = dwarf.type(id);
+    if (!d) dwarf_only_names_.emplace(addr, t.name);
+    if (d && t.kind != TypeKind::kOther) {
+      checked++;
+      if (d->size != t.size) size_mismatches_++;
+    }
+  }
+  if (checked > 0 && size_mismatches_ * 2 > checked)
+    limitations_.push_back("DWARF's runtime type offsets do not match the descriptors (" +
+                           std::to_string(size_mismatches_) + " of " + std::to_string(checked) +
+                           " sizes differ): DWARF layouts of typed objects may be wrong");
+}
+
+std::span<const uint8_t> RuntimeTypes::read(uint64_t addr, uint64_t n) const {
+  for (const auto& s : sections_) {
+    if (addr >= s.addr && addr - s.addr <= s.size && n <= s.size - (addr - s.addr))
+      return {file_->data() + s.file_offset + (addr - s.addr), n};
+  }
+  return {};
+}
+
+uint64_t RuntimeTypes::word(const uint8_t* p, size_t n) const {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n; i++) v |= uint64_t{p[big_endian_ ? n - 1 - i : i]} << (8 * i);
+  return v;
+}
+
+std::optional<std::string> RuntimeTypes::name_at(uint64_t addr) const {
+  if (!in_types(addr)) return std::nullopt;
+  // A name runs at most to the end of the descriptor area.
+  return decode_type_name(read(addr, types_end_ - addr), varint_names_);
+}
+
+// internal/abi.Type (runtime._type before Go 1.21), the same layout from Go 1.14 to 1.25:
+//   Size_ uintptr; PtrBytes uintptr; Hash uint32; TFlag uint8; Align_ uint8;
+//   FieldAlign_ uint8; Kind_ uint8; Equal func; GCData *byte; Str NameOff (int32);
+//   PtrToThis TypeOff (int32)
+std::optional<TypeDescriptor> RuntimeTypes::descriptor(uint64_t addr) const {
+  const uint64_t p = ptr_size_;
+  const uint64_t header = 4 * p + 16;
+  if (!in_types(addr) || addr % p != 0 || types_end_ - addr < header) return std::nullopt;
+  auto b = read(addr, header);
+  if (b.empty()) return std::nullopt;
+  TypeDescriptor d;
+  d.addr = addr;
+  d.size = word(b.data(), p);
+  d.ptr_bytes = word(b.data() + p, p);
+  d.hash = static_cast<uint32_t>(word(b.data() + 2 * p, 4));
+  d.tflag = b[2 * p + 4];
+  d.kind = b[2 * p + 7] & kKindMask;
+  d.direct_iface = b[2 * p + 7] & kKindDirectIface;
+  auto str = static_cast<int32_t>(word(b.data() + 4 * p + 8, 4));
+  if (d.kind == 0 || d.kind > kMaxKind || d.ptr_bytes > d.size || str <= 0) return std::nullopt;
+  auto name = name_at(types_begin_ + static_cast<uint64_t>(str));
+  if (!name) return std::nullopt;
+  if ((d.tflag & kTFlagExtraStar) && !name->empty() && name->front() == '*') name->erase(0, 1);
+  d.name = std::move(*name);
+  return d;
+}
+
+TypeId RuntimeTypes::dwarf_type(uint64_t addr) const {
+  auto it = by_addr_.find(addr);
+  return it == by_addr_.end() ? kNoType : it->second;
+}
+
+std::optional<uint64_t> RuntimeTypes::descriptor_addr(TypeId id) const {
+  auto it = descriptor_of_.find(id);
+  return it == descriptor_of_.end() ? std::nullopt : std::optional(it->second);
+}
+
+ResolvedType RuntimeTypes::resolve(uint64_t addr) const {
+  ResolvedType r;
+  r.dwarf = dwarf_type(addr);
+  if (auto d = descriptor(addr)) {
+    r.name = std::move(d->name);
+  } else if (auto it = dwarf_only_names_.find(addr); it != dwarf_only_names_.end()) {
+    r.name = it->second;
+  }
+  return r;
+}
+
+}  // namespace leakseek::binary

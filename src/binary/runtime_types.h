@@ -1,0 +1,103 @@
+#pragma once
+// Go runtime type descriptors (internal/abi.Type, runtime._type before Go 1.21) in a program
+// binary. A heap dump refers to types only by descriptor address: itab types, finalizer
+// argument types and, from Go 1.22, the malloc header word of objects over 512 bytes. This
+// reads those descriptors from the binary's read-only data, so every one gets the name Go
+// prints for it, and links it to the DWARF type that describes its layout.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "binary/dwarf_types.h"
+#include "util/mapped_file.h"
+
+namespace leakseek::binary {
+
+struct TypeDescriptor {
+  uint64_t addr = 0;
+  uint64_t size = 0;
+  uint64_t ptr_bytes = 0;  // the prefix of a value that can hold pointers
+  uint32_t hash = 0;
+  uint8_t tflag = 0;
+  uint8_t kind = 0;           // internal/abi.Kind (reflect.Kind numbering), flag bits removed
+  bool direct_iface = false;  // stored directly in an interface's data word
+  std::string name;           // as Go prints it (%T): "*main.Session", "[]uint8"
+};
+
+struct ResolvedType {
+  TypeId dwarf = kNoType;  // the DWARF type describing the layout, when there is one
+  std::string name;        // as Go prints it; empty when `addr` is no type descriptor
+};
+
+class RuntimeTypes {
+ public:
+  // Throws InputError when the file cannot be read or is not an ELF file. `dwarf` is the same
+  // file's DwarfTypes (possibly empty); the result keeps its TypeIds, not a reference to it.
+  static RuntimeTypes load(const std::string& path, const DwarfTypes& dwarf);
+
+  // Whether the descriptor area [types_begin, types_end) was found.
+  bool available() const { return types_end_ > types_begin_; }
+  uint64_t types_begin() const { return types_begin_; }
+  uint64_t types_end() const { return types_end_; }
+  bool in_types(uint64_t addr) const { return addr >= types_begin_ && addr < types_end_; }
+
+  // The descriptor at exactly `addr`, when it reads as one. Decodes ~50 bytes per call;
+  // callers typing many objects should cache by address.
+  std::optional<TypeDescriptor> descriptor(uint64_t addr) const;
+  // The DWARF type whose DW_AT_go_runtime_type is `addr`, or kNoType.
+  TypeId dwarf_type(uint64_t addr) const;
+  // Where the descriptor of DWARF type `id` is, if the linker kept one.
+  std::optional<uint64_t> descriptor_addr(TypeId id) const;
+  // Name (from the descriptor, else from DWARF) and DWARF type of the descriptor at `addr`.
+  ResolvedType resolve(uint64_t addr) const;
+
+  // The toolchain that built the program ("go1.23.5"), from runtime.buildVersion or, when
+  // stripped, .go.buildinfo; empty if neither reads.
+  const std::string& go_version() const { return go_version_; }
+  // DWARF types whose descriptor was found, and how many of those disagree on the size: a
+  // non-zero count means runtime.types is not where DWARF's offsets are counted from.
+  size_t linked_dwarf_types() const { return by_addr_.size(); }
+  size_t size_mismatches() const { return size_mismatches_; }
+  std::vector<std::string> limitations() const { return limitations_; }
+
+ private:
+  struct ElfFacts;
+  void find_go_version(const ElfFacts& facts);
+  void find_types(const ElfFacts& facts);
+  // Bytes at virtual address [addr, addr + n) in the file, or empty if not all in one section.
+  std::span<const uint8_t> read(uint64_t addr, uint64_t n) const;
+  uint64_t word(const uint8_t* p, size_t n) const;
+  void link_dwarf(const DwarfTypes& dwarf);
+  std::optional<std::string> name_at(uint64_t addr) const;
+
+  struct Section {
+    uint64_t addr = 0;
+    uint64_t size = 0;
+    uint64_t file_offset = 0;
+  };
+  std::shared_ptr<const MappedFile> file_;
+  std::vector<Section> sections_;  // allocated sections with file contents
+  bool big_endian_ = false;
+  uint64_t ptr_size_ = 8;
+  uint64_t types_begin_ = 0;
+  uint64_t types_end_ = 0;
+  bool varint_names_ = true;  // name length encoding: varint since Go 1.17, 2 bytes before
+  std::string go_version_;
+  std::unordered_map<uint64_t, TypeId> by_addr_;
+  std::unordered_map<TypeId, uint64_t> descriptor_of_;
+  // DWARF names of linked descriptors that do not read as descriptors (none seen so far).
+  std::unordered_map<uint64_t, std::string> dwarf_only_names_;
+  size_t size_mismatches_ = 0;
+  std::vector<std::string> limitations_;
+};
+
+// Decodes an internal/abi.Name (runtime.name): a flag byte, the length (a uvarint since Go
+// 1.17, 2 bytes big-endian before), then the bytes. nullopt if it runs past `bytes`.
+std::optional<std::string> decode_type_name(std::span<const uint8_t> bytes, bool varint_length);
+
+}  // namespace leakseek::binary
