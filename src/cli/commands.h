@@ -11,5 +11,7 @@ void add_heap_why(CLI::App& heap);
 void add_heap_graph(CLI::App& heap);
 void add_heap_find(CLI::App& heap);
 void add_heap_summary(CLI::App& heap);
+void add_heap_top(CLI::App& heap);
+void add_heap_pprof(CLI::App& heap);
 
 }  // namespace leakseek::cli

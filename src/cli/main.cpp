@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   auto* heap = app.add_subcommand("heap", "inspect a heap dump (runtime/debug.WriteHeapDump)");
   heap->require_subcommand(1);
   leakseek::cli::add_heap_summary(*heap);
+  leakseek::cli::add_heap_top(*heap);
+  leakseek::cli::add_heap_pprof(*heap);
   leakseek::cli::add_heap_print(*heap);
   leakseek::cli::add_heap_show(*heap);
   leakseek::cli::add_heap_owners(*heap);

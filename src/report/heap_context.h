@@ -17,5 +17,7 @@ struct HeapContext {
 // "data main.cache+0x8", "goroutine 7 frame main.worker+0x18", "finalizer of 0xc000010000"...
 std::string root_label(const heap::RootDescription& d);
 std::string root_label(const HeapContext& ctx, const heap::Root& root);
+// The function whose code contains pc, by the program's symbols; the address when unknown.
+std::string function_label(const HeapContext& ctx, uint64_t pc);
 
 }  // namespace leakseek::report

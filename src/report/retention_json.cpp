@@ -8,12 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string function_name(const HeapContext& ctx, uint64_t pc) {
-  if (ctx.symbols)
-    if (const auto* fn = ctx.symbols->function_at(pc)) return fn->name;
-  return hex(pc);
-}
-
 json type_json(const HeapContext& ctx, uint64_t type_addr) {
   if (ctx.symbols)
     if (auto name = ctx.symbols->type_at(type_addr)) return std::string(*name);
@@ -59,7 +53,7 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
                        {"count", t.count},
                        {"retained_bytes", t.retained_bytes}});
   for (const auto& f : r.queue.by_function)
-    by_fn.push_back({{"function", function_name(ctx, f.key)},
+    by_fn.push_back({{"function", function_label(ctx, f.key)},
                      {"pc", hex(f.key)},
                      {"count", f.count},
                      {"retained_bytes", f.retained_bytes}});
@@ -82,7 +76,7 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
     json objs = json::array();
     for (auto id : c.cycle) objs.push_back(hex(ctx.model.object_addr[id]));
     cycles.push_back({{"object", hex(ctx.model.object_addr[c.object])},
-                      {"finalizer", function_name(ctx, ctx.model.finalizers[c.finalizer].fn_code)},
+                      {"finalizer", function_label(ctx, ctx.model.finalizers[c.finalizer].fn_code)},
                       {"cycle", objs},
                       {"retained_bytes", c.retained_bytes},
                       {"retained_objects", c.retained_objects}});

@@ -18,12 +18,6 @@ std::string share(uint64_t part, uint64_t whole) {
                : "-";
 }
 
-std::string function_name(const HeapContext& ctx, uint64_t pc) {
-  if (ctx.symbols)
-    if (const auto* fn = ctx.symbols->function_at(pc)) return fn->name;
-  return hex(pc);
-}
-
 std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>& groups,
                      const heap::RetentionReport& r) {
   std::string out;
@@ -74,7 +68,7 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
   // finalizer function.
   std::vector<std::pair<std::string, std::vector<const heap::FinalizerCycle*>>> families;
   for (const auto& c : r.finalizer_cycles) {
-    std::string fn = function_name(ctx, ctx.model.finalizers[c.finalizer].fn_code);
+    std::string fn = function_label(ctx, ctx.model.finalizers[c.finalizer].fn_code);
     auto it = std::find_if(families.begin(), families.end(),
                            [&](const auto& f) { return f.first == fn; });
     if (it == families.end()) it = families.insert(families.end(), {fn, {}});
@@ -117,7 +111,7 @@ std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s,
     out += "\nFinalizer queue by function:\n";
     for (const auto& f : r.queue.by_function)
       out += fmt::format("  {:>6} queued  {:>10}  {}\n", f.count, human_bytes(f.retained_bytes),
-                         function_name(ctx, f.key));
+                         function_label(ctx, f.key));
   }
   return out;
 }

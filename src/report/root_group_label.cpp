@@ -6,14 +6,6 @@
 
 namespace leakseek::report {
 
-namespace {
-std::string finalizer_function_name(const HeapContext& ctx, uint64_t pc) {
-  if (ctx.symbols)
-    if (const auto* fn = ctx.symbols->function_at(pc)) return fn->name;
-  return hex(pc);
-}
-}  // namespace
-
 std::string root_group_label(const HeapContext& ctx, const heap::RootGroup& g) {
   using heap::RootGroupKind;
   switch (g.kind) {
@@ -27,11 +19,10 @@ std::string root_group_label(const HeapContext& ctx, const heap::RootGroup& g) {
     }
     case RootGroupKind::kFinalizer:
       return fmt::format("finalizer of {} ({})", hex(g.address),
-                         finalizer_function_name(ctx, ctx.model.finalizers[g.index].fn_code));
+                         function_label(ctx, ctx.model.finalizers[g.index].fn_code));
     case RootGroupKind::kQueuedFinalizer:
-      return fmt::format(
-          "finalizer queue: {} ({})", hex(g.address),
-          finalizer_function_name(ctx, ctx.model.queued_finalizers[g.index].fn_code));
+      return fmt::format("finalizer queue: {} ({})", hex(g.address),
+                         function_label(ctx, ctx.model.queued_finalizers[g.index].fn_code));
     case RootGroupKind::kOther:
       return "other roots";
   }

@@ -59,4 +59,10 @@ std::string root_label(const HeapContext& ctx, const heap::Root& root) {
   return root_label(heap::describe_root(ctx.model, ctx.symbols, root));
 }
 
+std::string function_label(const HeapContext& ctx, uint64_t pc) {
+  if (ctx.symbols)
+    if (const auto* fn = ctx.symbols->function_at(pc)) return fn->name;
+  return hex(pc);
+}
+
 }  // namespace leakseek::report

@@ -7,6 +7,7 @@
 
 #include "support/dump_bytes.h"
 #include "support/fixtures.h"
+#include "support/pprof_go_tool.h"
 
 namespace leakseek {
 namespace {
@@ -157,6 +158,72 @@ TEST(HeapCli, MissingFileAndBadAddressExit2) {
   EXPECT_NE(r.err.find("not an ELF program"), std::string::npos);
   r = run_leakseek({"heap"});
   EXPECT_EQ(r.exit_code, 2);
+}
+
+// main.leaves's retained size as `heap summary` reports it, and the live bytes.
+std::pair<uint64_t, uint64_t> leaves_retained(const std::string& d, const std::string& prog) {
+  auto r = run_leakseek({"heap", "summary", d, "--program", prog, "--json", "--top", "1000"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  for (const auto& t : j["top_retainers"])
+    if (t["root"] == "main.leaves")
+      return {t["retained_bytes"].get<uint64_t>(), j["reachable_bytes"].get<uint64_t>()};
+  ADD_FAILURE() << "main.leaves is not among the top retainers";
+  return {0, 0};
+}
+
+TEST(HeapCli, TopUnderAGlobalAgreesWithSummary) {
+  std::string d = test::fixture_path(kGo, "retentionfixture", "dump");
+  std::string prog = test::fixture_path(kGo, "retentionfixture");
+  auto [retained, live] = leaves_retained(d, prog);
+  auto r = run_leakseek(
+      {"heap", "top", d, "--program", prog, "--under", "main.leaves", "-n", "3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  EXPECT_EQ(j["under"]["variable"], "main.leaves");
+  EXPECT_EQ(j["retained_bytes"].get<uint64_t>(), retained);
+  EXPECT_EQ(j["live_bytes"].get<uint64_t>(), live);
+  ASSERT_EQ(j["children"].size(), 1u);
+  const auto& array = j["children"][0];
+  // The fact is the pointer Go hands out, 8 bytes into the slot on Go 1.22+ (type header).
+  uint64_t base = test::hex_addr(array["node"]["address"]);
+  uint64_t ptr = test::hex_addr(test::fixture_facts(kGo, "retentionfixture")["slice_array"]);
+  EXPECT_TRUE(ptr >= base && ptr < base + array["node"]["size"].get<uint64_t>());
+  EXPECT_EQ(array["children"].size(), 3u);
+  EXPECT_EQ(array["hidden_children"].get<uint64_t>() + 3, array["children_total"].get<uint64_t>());
+  // The same, as text, names the global and its share.
+  r = run_leakseek({"heap", "top", d, "--program", prog});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("[0-9.]+%.* main\\.leaves \\[global\\]")))
+      << r.out;
+}
+
+TEST(HeapCli, TopUnderGarbageOrNothingExits2) {
+  auto r = run_leakseek({"heap", "top", dump(), "--under", "no.such.root"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad address 'no.such.root'"), std::string::npos) << r.err;
+  r = run_leakseek({"heap", "top", dump(), "--under", "0x10"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no object in the dump contains address 0x10"), std::string::npos) << r.err;
+}
+
+TEST(HeapCli, PprofOpensInGoToolPprofWithTheSameRetainedSizes) {
+  std::string d = test::fixture_path(kGo, "retentionfixture", "dump");
+  std::string prog = test::fixture_path(kGo, "retentionfixture");
+  auto [retained, live] = leaves_retained(d, prog);
+  std::string out = test::write_temp("", ".pb.gz");
+  auto r = run_leakseek({"heap", "pprof", d, "--program", prog, "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(static_cast<uint64_t>(test::go_pprof_top_total(out, "retained_space")), live);
+  // The global's cum in `go tool pprof -top -cum` is what it retains.
+  std::string top = test::go_pprof(
+      {"-top", "-cum", "-unit=B", "-nodecount=1000", "-sample_index=retained_space", out});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(
+      top, m,
+      std::regex("\\n *(?:[0-9]+B|0) +[0-9.]+% +[0-9.]+% +([0-9]+)B +[0-9.]+% +main\\.leaves\\n")))
+      << top;
+  EXPECT_EQ(std::stoull(m[1]), retained);
 }
 
 }  // namespace
