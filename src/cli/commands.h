@@ -14,4 +14,9 @@ void add_heap_summary(CLI::App& heap);
 void add_heap_top(CLI::App& heap);
 void add_heap_pprof(CLI::App& heap);
 
+// `leakseek profile top|diff|trend` (pprof profiles).
+void add_profile_commands(CLI::App& app);
+// `leakseek goroutines` (goroutine dumps in every form).
+void add_goroutines_command(CLI::App& app);
+
 }  // namespace leakseek::cli

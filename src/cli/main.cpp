@@ -6,6 +6,7 @@
 #include <new>
 
 #include "cli/commands.h"
+#include "cli/fail_on.h"
 #include "cli/heap_common.h"
 #include "util/input_error.h"
 
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   leakseek::cli::add_heap_why(*heap);
   leakseek::cli::add_heap_graph(*heap);
   leakseek::cli::add_heap_find(*heap);
+  leakseek::cli::add_profile_commands(app);
+  leakseek::cli::add_goroutines_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -31,6 +34,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const leakseek::cli::FailOnFound& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "leakseek: {}\n", e.what());
+    return 1;
   } catch (const leakseek::InputError& e) {
     std::fflush(stdout);
     fmt::print(stderr, "leakseek: {}\n", e.describe());
