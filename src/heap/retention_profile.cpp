@@ -11,7 +11,7 @@ class ProfileBuilder {
   explicit ProfileBuilder(RetentionProfile& p) : p_(p) {}
 
   uint32_t frame(RetentionFrame::Kind kind, uint64_t id) {
-    uint64_t key = (id << 2) | static_cast<uint64_t>(kind);
+    uint64_t key = (id << 3) | static_cast<uint64_t>(kind);  // five kinds fit three bits
     auto [it, added] = frames_.try_emplace(key, static_cast<uint32_t>(p_.frames.size()));
     if (added) p_.frames.push_back({kind, id});
     return it->second;
@@ -52,6 +52,9 @@ RetentionProfile retention_profile(const RetentionGraph& graph, const DominatorT
       stack_of[v] = b.stack(kNoStack, b.frame(Kind::kGroup, graph.group(node)));
       continue;
     }
+    // The virtual root has no frame; what it alone dominates hangs under the kShared frame.
+    if (parent == 0 && stack_of[0] == kNoStack)
+      stack_of[0] = b.stack(kNoStack, b.frame(Kind::kShared, 0));
     uint32_t s;
     if (depth[v] > options.max_depth) {
       s = stack_of[parent];

@@ -21,9 +21,11 @@ struct RetentionProfileOptions {
 };
 
 struct RetentionFrame {
-  enum class Kind : uint8_t { kGroup, kObject, kSize, kDeeper };
+  // kShared is the top of the stacks of objects that no single root group dominates (they are
+  // reachable from several): every stack starts at a root frame.
+  enum class Kind : uint8_t { kGroup, kShared, kObject, kSize, kDeeper };
   Kind kind;
-  uint64_t id;  // kGroup: group index; kObject: object id; kSize: object size; kDeeper: unused
+  uint64_t id;  // kGroup: group index; kObject: object id; kSize: object size; else unused
 };
 
 inline constexpr uint32_t kNoStack = UINT32_MAX;

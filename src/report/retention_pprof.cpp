@@ -15,6 +15,8 @@ std::string frame_name(const HeapContext& ctx, const std::vector<heap::RootGroup
   switch (f.kind) {
     case Kind::kGroup:
       return root_group_label(ctx, groups[f.id]);
+    case Kind::kShared:
+      return "held by several roots";
     case Kind::kObject: {
       auto id = static_cast<heap::ObjectId>(f.id);
       return fmt::format("{} object {}", human_bytes(ctx.model.size(id)),

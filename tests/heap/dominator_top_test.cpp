@@ -115,10 +115,14 @@ TEST_P(DominatorTopTest, ProfileStacksAddUpToRetainedSizes) {
       found = true;
       EXPECT_EQ(cum[s], tree.retained_bytes_of(leaves_group + 1));
     }
-    // No stack is deeper than max_depth frames.
-    uint32_t depth = 0;
-    for (uint32_t t = static_cast<uint32_t>(s); t != kNoStack; t = p.stacks[t].parent) depth++;
-    EXPECT_LE(depth, 3u);
+    // No stack is deeper than max_depth frames (plus the shared-roots frame), and every one
+    // starts at a root.
+    uint32_t depth = 0, top = static_cast<uint32_t>(s);
+    for (uint32_t t = top; t != kNoStack; t = p.stacks[t].parent) depth++, top = t;
+    EXPECT_LE(depth, 4u);
+    auto top_kind = p.frames[p.stacks[top].frame].kind;
+    EXPECT_TRUE(top_kind == RetentionFrame::Kind::kGroup ||
+                top_kind == RetentionFrame::Kind::kShared);
   }
   EXPECT_TRUE(found);
   // The slice's array retains 8000+ bytes, over 1% of this heap: it has a frame of its own,
