@@ -13,6 +13,7 @@ void add_heap_find(CLI::App& heap);
 void add_heap_summary(CLI::App& heap);
 void add_heap_top(CLI::App& heap);
 void add_heap_pprof(CLI::App& heap);
+void add_heap_types(CLI::App& heap);
 
 // `leakseek profile top|diff|trend` (pprof profiles).
 void add_profile_commands(CLI::App& app);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -33,9 +34,19 @@ LoadedHeap load_heap(const HeapArgs& args) {
   }
   out.model = heap::load_heap_dump(args.dump, options);
   if (!args.program.empty()) out.symbols = binary::ProgramSymbols::load(args.program);
+  if (out.symbols) {
+    out.dwarf = binary::DwarfTypes::load(args.program);
+    out.runtime = binary::RuntimeTypes::load(args.program, *out.dwarf);
+    out.types = heap::type_objects(out.model, *out.dwarf, *out.runtime);
+  }
   if (out.symbols && !args.json) {
-    for (const auto& l : out.symbols->limitations())
-      fmt::print(stderr, "leakseek: {}: {}\n", args.program, l);
+    std::vector<std::string> missing = out.symbols->limitations();
+    for (const auto& l : out.dwarf->limitations()) missing.push_back(l);
+    for (const auto& l : out.runtime->limitations()) missing.push_back(l);
+    // Each binary-reading layer may notice the same gap; say each once.
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    for (const auto& l : missing) fmt::print(stderr, "leakseek: {}: {}\n", args.program, l);
   }
   return out;
 }

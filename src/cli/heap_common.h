@@ -6,8 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "binary/dwarf_types.h"
 #include "binary/program_symbols.h"
+#include "binary/runtime_types.h"
 #include "heap/heap_model.h"
+#include "heap/object_types.h"
 #include "report/heap_context.h"
 
 namespace leakseek::cli {
@@ -24,7 +27,13 @@ void add_heap_args(CLI::App& cmd, HeapArgs& args);
 struct LoadedHeap {
   heap::HeapModel model;
   std::optional<binary::ProgramSymbols> symbols;
-  report::HeapContext context() const { return {model, symbols ? &*symbols : nullptr}; }
+  std::optional<binary::DwarfTypes> dwarf;
+  std::optional<binary::RuntimeTypes> runtime;
+  std::optional<heap::ObjectTypes> types;
+  report::HeapContext context() const {
+    return {model, symbols ? &*symbols : nullptr, dwarf ? &*dwarf : nullptr,
+            types ? &*types : nullptr};
+  }
 };
 
 LoadedHeap load_heap(const HeapArgs& args);

@@ -6,9 +6,11 @@
 #include "heap/retention.h"
 #include "heap/root_groups.h"
 #include "heap/summary.h"
+#include "heap/type_histogram.h"
 #include "report/heap_json.h"
 #include "report/retention_json.h"
 #include "report/retention_text.h"
+#include "report/type_histogram.h"
 
 namespace leakseek::cli {
 
@@ -27,16 +29,27 @@ void add_heap_summary(CLI::App& heap) {
   cmd->callback([args, options] {
     auto h = load_heap(*args);
     auto groups = heap::group_roots(h.model, h.symbols ? &*h.symbols : nullptr);
-    auto tree = heap::compute_dominators(heap::RetentionGraph(h.model, groups));
+    heap::RetentionGraph graph(h.model, groups);
+    auto tree = heap::compute_dominators(graph);
     auto retention = heap::analyze_retention(h.model, groups, tree, *options);
     auto s = heap::summarize(h.model, retention.live_objects, retention.live_bytes);
     auto ctx = h.context();
+    // With the binary, what the memory is: the types that retain the most.
+    std::optional<heap::TypeHistogram> types;
+    if (h.types)
+      types = heap::type_histogram(graph, tree, heap::dominator_children(tree), *h.types);
     if (args->json) {
       auto j = report::summary_json(s);
       report::add_retention_json(ctx, groups, retention, j);
+      if (types) {
+        auto t = report::type_histogram_json(ctx, *types, 10);
+        j["typed_bytes_ratio"] = t["typed_bytes_ratio"];
+        j["top_types"] = t["rows"];
+      }
       fmt::print("{}\n", j.dump(2));
     } else {
       fmt::print("{}", report::diagnosis_text(ctx, s, groups, retention));
+      if (types) fmt::print("\nTop types:\n{}", report::type_histogram_text(ctx, *types, 10));
     }
   });
 }

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   leakseek::cli::add_heap_summary(*heap);
   leakseek::cli::add_heap_top(*heap);
   leakseek::cli::add_heap_pprof(*heap);
+  leakseek::cli::add_heap_types(*heap);
   leakseek::cli::add_heap_print(*heap);
   leakseek::cli::add_heap_show(*heap);
   leakseek::cli::add_heap_owners(*heap);

@@ -11,7 +11,7 @@ class ProfileBuilder {
   explicit ProfileBuilder(RetentionProfile& p) : p_(p) {}
 
   uint32_t frame(RetentionFrame::Kind kind, uint64_t id) {
-    uint64_t key = (id << 3) | static_cast<uint64_t>(kind);  // five kinds fit three bits
+    uint64_t key = (id << 3) | static_cast<uint64_t>(kind);  // six kinds fit three bits
     auto [it, added] = frames_.try_emplace(key, static_cast<uint32_t>(p_.frames.size()));
     if (added) p_.frames.push_back({kind, id});
     return it->second;
@@ -33,6 +33,7 @@ class ProfileBuilder {
 }  // namespace
 
 RetentionProfile retention_profile(const RetentionGraph& graph, const DominatorTree& tree,
+                                   const ObjectTypes* types,
                                    const RetentionProfileOptions& options) {
   using Kind = RetentionFrame::Kind;
   RetentionProfile p;
@@ -62,6 +63,10 @@ RetentionProfile retention_profile(const RetentionGraph& graph, const DominatorT
       s = b.stack(stack_of[parent], b.frame(Kind::kDeeper, 0));
     } else if (tree.retained_bytes[v] >= own_frame_bytes) {
       s = b.stack(stack_of[parent], b.frame(Kind::kObject, graph.object(node)));
+    } else if (const ObjectType* t = types ? &(*types)[graph.object(node)] : nullptr;
+               t && t->shape != ObjectShape::kUntyped) {
+      uint64_t key = uint64_t{t->type} << 8 | static_cast<uint64_t>(t->shape);
+      s = b.stack(stack_of[parent], b.frame(Kind::kType, key));
     } else {
       s = b.stack(stack_of[parent], b.frame(Kind::kSize, graph.self_size(node)));
     }

@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "heap/dominators.h"
+#include "heap/object_types.h"
 
 namespace leakseek::heap {
 
 struct RetentionProfileOptions {
   // An object retaining at least this share of live bytes gets a frame of its own; smaller ones
-  // share one frame per (parent stack, size).
+  // share one frame per (parent stack, type), or per (parent stack, size) when untyped.
   double own_frame_share = 0.001;
   // Dominator chains deeper than this (long linked lists) end in one "deeper" frame that holds
   // the rest of the chain.
@@ -23,9 +24,11 @@ struct RetentionProfileOptions {
 struct RetentionFrame {
   // kShared is the top of the stacks of objects that no single root group dominates (they are
   // reachable from several): every stack starts at a root frame.
-  enum class Kind : uint8_t { kGroup, kShared, kObject, kSize, kDeeper };
+  enum class Kind : uint8_t { kGroup, kShared, kObject, kSize, kType, kDeeper };
   Kind kind;
-  uint64_t id;  // kGroup: group index; kObject: object id; kSize: object size; else unused
+  // kGroup: group index; kObject: object id; kSize: object size; kType: the typed objects'
+  // DWARF type << 8 | ObjectShape; else unused.
+  uint64_t id;
 };
 
 inline constexpr uint32_t kNoStack = UINT32_MAX;
@@ -45,7 +48,9 @@ struct RetentionProfile {
   uint64_t live_bytes = 0;
 };
 
+// `types` (may be null) names the small objects' shared frames.
 RetentionProfile retention_profile(const RetentionGraph& graph, const DominatorTree& tree,
+                                   const ObjectTypes* types,
                                    const RetentionProfileOptions& options = {});
 
 }  // namespace leakseek::heap

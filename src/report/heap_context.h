@@ -3,8 +3,10 @@
 // the program's symbols when the user gave --program.
 #include <string>
 
+#include "binary/dwarf_types.h"
 #include "binary/program_symbols.h"
 #include "heap/heap_model.h"
+#include "heap/object_types.h"
 #include "heap/root_description.h"
 
 namespace leakseek::report {
@@ -12,7 +14,15 @@ namespace leakseek::report {
 struct HeapContext {
   const heap::HeapModel& model;
   const binary::ProgramSymbols* symbols = nullptr;
+  // With --program: the binary's DWARF types and what each object was typed as.
+  const binary::DwarfTypes* dwarf = nullptr;
+  const heap::ObjectTypes* types = nullptr;
 };
+
+// What the object is ("main.Session", "[]*main.Node"), or "" when untyped or unknown.
+std::string object_type(const HeapContext& ctx, heap::ObjectId id);
+// The field of the object at `offset` (".Owner", "[3].next"), or "".
+std::string object_field(const HeapContext& ctx, heap::ObjectId id, uint64_t offset);
 
 // "data main.cache+0x8", "goroutine 7 frame main.worker+0x18", "finalizer of 0xc000010000"...
 std::string root_label(const heap::RootDescription& d);

@@ -63,14 +63,20 @@ json root_json(const HeapContext& ctx, const heap::Root& root) {
 namespace {
 
 json object_ref(const HeapContext& ctx, heap::ObjectId id) {
-  return {{"base", hex(ctx.model.object_addr[id])}, {"size", ctx.model.size(id)}};
+  json j = {{"base", hex(ctx.model.object_addr[id])}, {"size", ctx.model.size(id)}};
+  if (std::string type = object_type(ctx, id); !type.empty()) j["type"] = type;
+  return j;
 }
 
 json path_json(const HeapContext& ctx, const heap::RootPath& p) {
   json steps = json::array();
-  for (const auto& s : p.steps) {
+  for (size_t i = 0; i < p.steps.size(); i++) {
+    const auto& s = p.steps[i];
     json st = object_ref(ctx, s.object);
     st["via_offset"] = s.offset;
+    if (i > 0)
+      if (std::string f = object_field(ctx, p.steps[i - 1].object, s.offset); !f.empty())
+        st["via_field"] = f;
     steps.push_back(st);
   }
   return {{"root", root_json(ctx, p.root)}, {"length", p.steps.size()}, {"steps", steps}};
@@ -82,6 +88,7 @@ json object_json(const HeapContext& ctx, const heap::ObjectInspection& o) {
   json ptrs = json::array();
   for (const auto& p : o.pointers) {
     json pj = {{"offset", p.offset}, {"value", hex(p.value)}};
+    if (std::string f = object_field(ctx, o.id, p.offset); !f.empty()) pj["field"] = f;
     if (p.target != heap::kNoObject) {
       pj["target"] = hex(ctx.model.object_addr[p.target]);
       pj["target_offset"] = p.target_offset;
@@ -101,6 +108,7 @@ json object_json(const HeapContext& ctx, const heap::ObjectInspection& o) {
             {"owners", o.owners},
             {"roots", o.roots},
             {"pointers", ptrs}};
+  if (std::string type = object_type(ctx, o.id); !type.empty()) j["type"] = type;
   std::string bytes;
   for (uint8_t b : ctx.model.contents(o.id)) bytes += fmt::format("{:02x}", b);
   j["contents_hex"] = bytes;

@@ -8,8 +8,16 @@ namespace leakseek::report {
 
 namespace {
 
+// " .Owner" when the owner is typed, so a path reads like the Go code that built it.
+std::string field_suffix(const HeapContext& ctx, heap::ObjectId owner, uint64_t offset) {
+  std::string f = object_field(ctx, owner, offset);
+  return f.empty() ? f : " " + f;
+}
+
 std::string object_label(const HeapContext& ctx, heap::ObjectId id) {
-  return fmt::format("{} ({})", hex(ctx.model.object_addr[id]), human_bytes(ctx.model.size(id)));
+  std::string type = object_type(ctx, id);
+  return fmt::format("{}{}{} ({})", hex(ctx.model.object_addr[id]), type.empty() ? "" : " ", type,
+                     human_bytes(ctx.model.size(id)));
 }
 
 std::string percent(uint64_t part, uint64_t whole) {
@@ -79,6 +87,8 @@ std::string object_text(const HeapContext& ctx, const heap::ObjectInspection& o)
   if (o.query_addr != o.base)
     out += fmt::format(", {} is at +{:#x}", hex(o.query_addr), o.query_addr - o.base);
   out += "\n";
+  if (std::string type = object_type(ctx, o.id); !type.empty())
+    out += fmt::format("  type {}\n", type);
   out += fmt::format("  {}{}{}; pointed to by {} object{} and {} root{}\n",
                      o.live ? "live" : "garbage (no root reaches it)",
                      o.has_finalizer ? ", has a finalizer" : "",
@@ -103,8 +113,9 @@ std::string object_text(const HeapContext& ctx, const heap::ObjectInspection& o)
         where = "-> " + object_label(ctx, p.target);
         if (p.target_offset) where += fmt::format(" at +{:#x}", p.target_offset);
       }
-      out += fmt::format("    {:<8} {:<18} {}\n", fmt::format("+{:#x}", p.offset), hex(p.value),
-                         where);
+      std::string field = object_field(ctx, o.id, p.offset);
+      out += fmt::format("    {:<8} {:<18} {}{}\n", fmt::format("+{:#x}", p.offset), hex(p.value),
+                         field.empty() ? "" : field + " ", where);
     }
   }
   if (o.allocation) {
@@ -121,7 +132,9 @@ std::string owners_text(const HeapContext& ctx, const heap::OwnersResult& r) {
   if (r.edges.empty()) out += "  no object points to it\n";
   for (const auto& e : r.edges) {
     std::string offs;
-    for (uint64_t off : e.offsets) offs += fmt::format("{}+{:#x}", offs.empty() ? "" : ",", off);
+    for (uint64_t off : e.offsets)
+      offs +=
+          fmt::format("{}+{:#x}{}", offs.empty() ? "" : ",", off, field_suffix(ctx, e.owner, off));
     out += fmt::format("{:{}}{} -> {} via {}\n", "", 2 * e.level, object_label(ctx, e.owner),
                        hex(ctx.model.object_addr[e.owned]), offs.empty() ? "?" : offs);
   }
@@ -164,7 +177,9 @@ std::string why_text(const HeapContext& ctx, const heap::WhyResult& r) {
     for (size_t i = 0; i < p.steps.size(); i++) {
       const auto& s = p.steps[i];
       out += i == 0 ? fmt::format("  {}\n", object_label(ctx, s.object))
-                    : fmt::format("  -> +{:#x} {}\n", s.offset, object_label(ctx, s.object));
+                    : fmt::format("  -> +{:#x}{} {}\n", s.offset,
+                                  field_suffix(ctx, p.steps[i - 1].object, s.offset),
+                                  object_label(ctx, s.object));
     }
   }
   return out;

@@ -19,9 +19,14 @@ std::string frame_name(const HeapContext& ctx, const std::vector<heap::RootGroup
       return "held by several roots";
     case Kind::kObject: {
       auto id = static_cast<heap::ObjectId>(f.id);
-      return fmt::format("{} object {}", human_bytes(ctx.model.size(id)),
-                         hex(ctx.model.object_addr[id]));
+      std::string type = object_type(ctx, id);
+      return fmt::format("{} {} {}", human_bytes(ctx.model.size(id)),
+                         type.empty() ? "object" : type, hex(ctx.model.object_addr[id]));
     }
+    case Kind::kType:
+      if (!ctx.dwarf) return "typed objects";
+      return heap::object_type_name(*ctx.dwarf, {static_cast<binary::TypeId>(f.id >> 8),
+                                                 static_cast<heap::ObjectShape>(f.id & 0xff), 0});
     case Kind::kSize:
       return fmt::format("{} objects", human_bytes(f.id));
     case Kind::kDeeper:

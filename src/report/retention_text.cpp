@@ -46,9 +46,10 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
         human_bytes(s.retained_bytes), share(s.retained_bytes, r.live_bytes), s.retained_objects);
     if (!s.chain.empty()) {
       auto acc = s.chain.back();
-      text += fmt::format("; it piles up under the {} object at {}, across {} children",
-                          human_bytes(ctx.model.size(acc)), hex(ctx.model.object_addr[acc]),
-                          s.accumulation_children);
+      std::string type = object_type(ctx, acc);
+      text += fmt::format("; it piles up under the {} {} at {}, across {} children",
+                          human_bytes(ctx.model.size(acc)), type.empty() ? "object" : type,
+                          hex(ctx.model.object_addr[acc]), s.accumulation_children);
     }
     text += ".";
     if (!s.stacks.empty() && !s.stacks.front().bucket->frames.empty()) {

@@ -65,4 +65,14 @@ std::string function_label(const HeapContext& ctx, uint64_t pc) {
   return hex(pc);
 }
 
+std::string object_type(const HeapContext& ctx, heap::ObjectId id) {
+  if (!ctx.types || !ctx.dwarf) return "";
+  return heap::object_type_name(*ctx.dwarf, (*ctx.types)[id]);
+}
+
+std::string object_field(const HeapContext& ctx, heap::ObjectId id, uint64_t offset) {
+  if (!ctx.types || !ctx.dwarf) return "";
+  return heap::field_path(*ctx.dwarf, (*ctx.types)[id], offset);
+}
+
 }  // namespace leakseek::report

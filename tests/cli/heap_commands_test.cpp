@@ -226,5 +226,41 @@ TEST(HeapCli, PprofOpensInGoToolPprofWithTheSameRetainedSizes) {
   EXPECT_EQ(std::stoull(m[1]), retained);
 }
 
+TEST(HeapCli, TypesNamesWhatTheMemoryIs) {
+  std::string d = test::fixture_path(kGo, "typefixture", "dump");
+  std::string prog = test::fixture_path(kGo, "typefixture");
+  auto r = run_leakseek({"heap", "types", d, "--program", prog, "--json", "-n", "1000"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = json::parse(r.out);
+  EXPECT_GE(j["typed_bytes_ratio"].get<double>(), 0.9);
+  uint64_t bytes = 0;
+  bool session = false;
+  for (const auto& row : j["rows"]) {
+    bytes += row["bytes"].get<uint64_t>();
+    session |= row["type"] == "main.Session";
+  }
+  EXPECT_TRUE(session);
+  EXPECT_EQ(bytes, j["live_bytes"].get<uint64_t>());
+  // summary carries the same ratio; without the binary there are no types to give.
+  r = run_leakseek({"heap", "summary", d, "--program", prog, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["typed_bytes_ratio"], j["typed_bytes_ratio"]);
+  r = run_leakseek({"heap", "types", d});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("needs --program"), std::string::npos) << r.err;
+}
+
+TEST(HeapCli, WhyPrintsTypesAndFieldPaths) {
+  auto f = facts();
+  auto r = run_leakseek({"heap", "why", dump(), f["cache"]["some_sessions"][0].get<std::string>(),
+                         "--program", program()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("map[string]*main.Session header"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("-> \\+0x[0-9a-f]+ \\.buckets 0x"))) << r.out;
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("\\[[0-9]+\\]\\.values\\[[0-7]\\] 0x[0-9a-f]+ main\\.Session")))
+      << r.out;
+}
+
 }  // namespace
 }  // namespace leakseek

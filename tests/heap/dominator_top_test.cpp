@@ -101,7 +101,7 @@ std::vector<uint64_t> cum_bytes(const RetentionProfile& p) {
 }
 
 TEST_P(DominatorTopTest, ProfileStacksAddUpToRetainedSizes) {
-  auto p = retention_profile(*graph, tree, {.own_frame_share = 0.01, .max_depth = 3});
+  auto p = retention_profile(*graph, tree, nullptr, {.own_frame_share = 0.01, .max_depth = 3});
   uint64_t objects = 0, bytes = 0;
   for (const auto& s : p.stacks) objects += s.objects, bytes += s.bytes;
   EXPECT_EQ(objects, tree.retained_objects[0]);

@@ -1,0 +1,382 @@
+#include "heap/object_types.h"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+namespace leakseek::heap {
+
+using binary::GoType;
+using binary::kNoType;
+using binary::PointerWord;
+using binary::TypeId;
+using binary::TypeKind;
+using binary::WordRole;
+
+namespace {
+
+// Go 1.22+ puts an 8-byte type header at the start of small-size-class slots over 512 bytes
+// that hold pointers; larger objects keep their type in the span, outside the dump.
+constexpr uint64_t kHeaderMinSize = 513;
+constexpr uint64_t kHeaderMaxSize = 32768;
+
+bool go_at_least_122(std::string_view v) {
+  unsigned minor = 0;
+  if (!v.starts_with("go1.")) return false;
+  for (char c : v.substr(4)) {
+    if (c < '0' || c > '9') break;
+    minor = minor * 10 + static_cast<unsigned>(c - '0');
+  }
+  return minor >= 22;
+}
+
+// A word holder: an object's contents or a data/bss segment, read through the dump.
+struct Block {
+  uint64_t contents_offset;
+  uint64_t size;
+};
+
+class Typer {
+ public:
+  Typer(const HeapModel& model, const binary::DwarfTypes& dwarf,
+        const binary::RuntimeTypes& runtime, ObjectTypes& out)
+      : model_(model),
+        dwarf_(dwarf),
+        runtime_(runtime),
+        out_(out),
+        headers_(go_at_least_122(model.go_version())) {
+    for (const auto& it : model.itabs) itab_type_.emplace(it.addr, it.type);
+  }
+
+  void run() {
+    seed_globals();
+    seed_headers();
+    seed_finalizers();
+    while (!work_.empty()) {
+      ObjectId id = work_.back();
+      work_.pop_back();
+      walk(id);
+    }
+    for (ObjectId id = 0; id < model_.object_count(); id++) {
+      if (out_.of[id].shape == ObjectShape::kUntyped) continue;
+      out_.stats.typed_objects++;
+      out_.stats.typed_bytes += model_.size(id);
+    }
+  }
+
+ private:
+  void seed_globals() {
+    for (const auto& g : dwarf_.globals()) {
+      if (g.type == kNoType || !dwarf_.type(g.type).has_pointers) continue;
+      for (const auto& seg : model_.segments) {
+        if (g.addr < seg.addr || g.addr >= seg.addr + seg.size) continue;
+        out_.stats.seeds_globals++;
+        walk_value({seg.contents_offset, seg.size}, g.addr - seg.addr, g.type);
+      }
+    }
+  }
+
+  void seed_headers() {
+    if (!headers_ || !runtime_.available()) return;
+    std::unordered_map<uint64_t, TypeId> cache;
+    for (ObjectId id = 0; id < model_.object_count(); id++) {
+      uint64_t size = model_.size(id);
+      if (size < kHeaderMinSize || size > kHeaderMaxSize) continue;
+      uint64_t hdr = model_.word_at(model_.object_contents[id], 0);
+      if (!runtime_.in_types(hdr)) continue;
+      auto [it, added] = cache.try_emplace(hdr, kNoType);
+      if (added) it->second = runtime_.dwarf_type(hdr);
+      TypeId t = it->second;
+      if (t == kNoType || dwarf_.type(t).size == 0) continue;
+      bool many = size - 8 >= 2 * dwarf_.type(t).size;
+      if (set(id, t, many ? ObjectShape::kArray : ObjectShape::kValue, 8))
+        out_.stats.seeds_headers++;
+    }
+  }
+
+  void seed_finalizers() {
+    auto seed = [&](const format::FinalizerRecord& f) {
+      TypeId p = runtime_.dwarf_type(f.ot);
+      if (p == kNoType || dwarf_.type(p).kind != TypeKind::kPointer) return;
+      if (assign(f.object, dwarf_.type(p).elem, ObjectShape::kValue)) out_.stats.seeds_finalizers++;
+    };
+    for (const auto& f : model_.finalizers) seed(f);
+    for (const auto& f : model_.queued_finalizers) seed(f);
+  }
+
+  const std::vector<PointerWord>& layout(TypeId t) {
+    auto [it, added] = layouts_.try_emplace(t);
+    if (added) it->second = dwarf_.pointer_layout(t).words;
+    return it->second;
+  }
+
+  // Follows every pointer word of a value of type t at `base` inside the block.
+  void walk_value(const Block& b, uint64_t base, TypeId t) {
+    const uint64_t ps = model_.ptr_size();
+    for (const auto& w : layout(t)) {
+      uint64_t off = base + w.offset;
+      if (off + ps > b.size) break;
+      uint64_t value = model_.word_at(b.contents_offset, off);
+      if (value) follow(b, off, value, w);
+    }
+  }
+
+  void walk(ObjectId id) {
+    const ObjectType t = out_.of[id];
+    const Block b{model_.object_contents[id], model_.size(id)};
+    if (t.shape == ObjectShape::kValue) {
+      walk_value(b, t.data_offset, t.type);
+    } else if (t.shape == ObjectShape::kArray) {
+      uint64_t esize = dwarf_.type(t.type).size;
+      for (uint64_t at = t.data_offset; at + esize <= b.size; at += esize)
+        walk_value(b, at, t.type);
+    }
+  }
+
+  void follow(const Block& b, uint64_t off, uint64_t value, const PointerWord& w) {
+    switch (w.role) {
+      case WordRole::kPointer:
+        pointee(value, w.type);
+        break;
+      case WordRole::kSliceData:
+        assign(value, dwarf_.type(w.type).elem, ObjectShape::kArray);
+        break;
+      case WordRole::kStringData:
+        assign(value, kNoType, ObjectShape::kString);
+        break;
+      case WordRole::kInterfaceData: {
+        if (off < model_.ptr_size()) break;
+        uint64_t tab = model_.word_at(b.contents_offset, off - model_.ptr_size());
+        uint64_t type_addr = tab;
+        if (!dwarf_.type(w.type).empty_interface) {
+          auto it = itab_type_.find(tab);
+          if (it == itab_type_.end()) break;
+          type_addr = it->second;
+        }
+        dynamic(value, type_addr);
+        break;
+      }
+    }
+  }
+
+  // The object a pointer-shaped word of type p points to.
+  void pointee(uint64_t value, TypeId p) {
+    if (p == kNoType) return;
+    const GoType& t = dwarf_.type(p);
+    switch (t.kind) {
+      case TypeKind::kPointer: {
+        if (t.elem == kNoType) return;
+        // The linker's hash<K,V>.buckets points at 2^B buckets, not one.
+        bool buckets = dwarf_.type(t.elem).name.starts_with("bucket<");
+        assign(value, t.elem, buckets ? ObjectShape::kArray : ObjectShape::kValue);
+        return;
+      }
+      case TypeKind::kMap:
+        assign(value, runtime_struct(p, "hash<{},{}>"), ObjectShape::kValue);
+        return;
+      case TypeKind::kChan:
+        assign(value, runtime_struct(p, "hchan<{}>"), ObjectShape::kValue);
+        return;
+      case TypeKind::kFunc:
+        assign(value, p, ObjectShape::kClosure);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // An interface's data word, given its dynamic type's descriptor.
+  void dynamic(uint64_t value, uint64_t type_addr) {
+    auto [it, added] = dynamic_.try_emplace(type_addr, Dynamic{});
+    if (added) {
+      if (auto d = runtime_.descriptor(type_addr)) {
+        it->second.type = runtime_.dwarf_type(type_addr);
+        it->second.direct = d->direct_iface;
+      }
+    }
+    const Dynamic& d = it->second;
+    if (d.type == kNoType) return;
+    // Pointer-shaped dynamic types are stored in the data word itself.
+    if (d.direct) {
+      pointee(value, d.type);
+    } else {
+      assign(value, d.type, ObjectShape::kValue);
+    }
+  }
+
+  // The DWARF struct the linker synthesises for a map (hash<K,V>) or channel (hchan<T>).
+  TypeId runtime_struct(TypeId t, const char* pattern) {
+    auto [it, added] = synthesized_.try_emplace(t, kNoType);
+    if (added) {
+      const GoType& g = dwarf_.type(t);
+      std::string name =
+          g.kind == TypeKind::kMap
+              ? fmt::format(fmt::runtime(pattern), type_name(g.key), type_name(g.elem))
+              : fmt::format(fmt::runtime(pattern), type_name(g.elem));
+      it->second = dwarf_.find(name);
+    }
+    return it->second;
+  }
+
+  std::string_view type_name(TypeId t) const {
+    return t == kNoType ? std::string_view() : std::string_view(dwarf_.type(t).name);
+  }
+
+  // Types the object containing `value` when it points at the object's start (after a malloc
+  // header, where there is one): an interior pointer says nothing of the whole object.
+  bool assign(uint64_t value, TypeId t, ObjectShape shape) {
+    if (t == kNoType && shape != ObjectShape::kString) return false;
+    ObjectId id = model_.find(value);
+    if (id == kNoObject) return false;
+    uint64_t off = value - model_.object_addr[id];
+    uint64_t size = model_.size(id);
+    if (off != 0 && !(off == 8 && headers_ && size >= kHeaderMinSize && size <= kHeaderMaxSize))
+      return false;
+    return set(id, t, shape, static_cast<uint8_t>(off));
+  }
+
+  // Bytes of the object a typing explains: an object keeps the typing that explains most.
+  uint64_t extent(ObjectId id, TypeId t, ObjectShape shape, uint8_t data_offset) const {
+    switch (shape) {
+      case ObjectShape::kArray:
+        return model_.size(id) - data_offset;
+      case ObjectShape::kValue:
+        return dwarf_.type(t).size;
+      case ObjectShape::kClosure:
+        return model_.ptr_size();
+      case ObjectShape::kString:
+        return 1;
+      default:
+        return 0;
+    }
+  }
+
+  bool set(ObjectId id, TypeId t, ObjectShape shape, uint8_t data_offset) {
+    if ((shape == ObjectShape::kValue || shape == ObjectShape::kArray) &&
+        (dwarf_.type(t).size == 0 || dwarf_.type(t).size + data_offset > model_.size(id)))
+      return false;
+    ObjectType& cur = out_.of[id];
+    if (cur.type == t && cur.shape == shape) return false;
+    if (cur.shape != ObjectShape::kUntyped &&
+        extent(id, t, shape, data_offset) <= extent(id, cur.type, cur.shape, cur.data_offset))
+      return false;
+    cur = {t, shape, data_offset};
+    if ((shape == ObjectShape::kValue || shape == ObjectShape::kArray) &&
+        dwarf_.type(t).has_pointers)
+      work_.push_back(id);
+    return true;
+  }
+
+  struct Dynamic {
+    TypeId type = kNoType;
+    bool direct = false;
+  };
+
+  const HeapModel& model_;
+  const binary::DwarfTypes& dwarf_;
+  const binary::RuntimeTypes& runtime_;
+  ObjectTypes& out_;
+  const bool headers_;
+  std::vector<ObjectId> work_;
+  std::unordered_map<TypeId, std::vector<PointerWord>> layouts_;
+  std::unordered_map<uint64_t, uint64_t> itab_type_;
+  std::unordered_map<uint64_t, Dynamic> dynamic_;
+  std::unordered_map<TypeId, TypeId> synthesized_;
+};
+
+}  // namespace
+
+ObjectTypes type_objects(const HeapModel& model, const binary::DwarfTypes& dwarf,
+                         const binary::RuntimeTypes& runtime) {
+  ObjectTypes out;
+  out.of.assign(model.object_count(), ObjectType{});
+  if (!dwarf.has_dwarf() && !runtime.available()) return out;
+  Typer(model, dwarf, runtime, out).run();
+  return out;
+}
+
+namespace {
+
+// The linker names its map and channel structs hash<K,V>, bucket<K,V> and hchan<T>; users know
+// them as parts of map[K]V and chan T.
+std::string go_spelling(std::string_view name) {
+  auto args = [&](size_t open) -> std::pair<std::string_view, std::string_view> {
+    std::string_view in = name.substr(open + 1, name.size() - open - 2);
+    int depth = 0;
+    for (size_t i = 0; i < in.size(); i++) {
+      char c = in[i];
+      if (c == '<' || c == '[' || c == '(' || c == '{') depth++;
+      if (c == '>' || c == ']' || c == ')' || c == '}') depth--;
+      if (c == ',' && depth == 0) return {in.substr(0, i), in.substr(i + 1)};
+    }
+    return {in, {}};
+  };
+  if (!name.ends_with(">")) return std::string(name);
+  if (name.starts_with("hash<")) {
+    auto [k, v] = args(4);
+    return fmt::format("map[{}]{} header", k, v);
+  }
+  if (name.starts_with("bucket<")) {
+    auto [k, v] = args(6);
+    return fmt::format("map[{}]{} bucket", k, v);
+  }
+  if (name.starts_with("hchan<")) return fmt::format("chan {}", args(5).first);
+  return std::string(name);
+}
+
+}  // namespace
+
+std::string object_type_name(const binary::DwarfTypes& dwarf, const ObjectType& t) {
+  switch (t.shape) {
+    case ObjectShape::kValue:
+      return go_spelling(dwarf.type(t.type).name);
+    case ObjectShape::kArray: {
+      std::string elem = go_spelling(dwarf.type(t.type).name);
+      return elem.ends_with(" bucket") ? elem + "s" : "[]" + elem;
+    }
+    case ObjectShape::kString:
+      return "string data";
+    case ObjectShape::kClosure:
+      return dwarf.type(t.type).name + " closure";
+    default:
+      return "";
+  }
+}
+
+std::string field_path(const binary::DwarfTypes& dwarf, const ObjectType& t, uint64_t offset) {
+  if ((t.shape != ObjectShape::kValue && t.shape != ObjectShape::kArray) || offset < t.data_offset)
+    return "";
+  uint64_t off = offset - t.data_offset;
+  std::string path;
+  TypeId id = t.type;
+  if (t.shape == ObjectShape::kArray) {
+    uint64_t esize = dwarf.type(id).size;
+    path = fmt::format("[{}]", off / esize);
+    off %= esize;
+  }
+  // Descends through structs and arrays to the word itself; bounded by the type's nesting.
+  for (int guard = 0; guard < 64 && id != kNoType; guard++) {
+    const GoType& g = dwarf.type(id);
+    if (off >= g.size) return path;
+    if (g.kind == TypeKind::kStruct) {
+      const binary::GoField* in = nullptr;
+      for (const auto& f : g.fields)
+        if (f.offset <= off && f.type != kNoType && off < f.offset + dwarf.type(f.type).size)
+          in = &f;
+      if (!in) return path;
+      path += "." + in->name;
+      off -= in->offset;
+      id = in->type;
+    } else if (g.kind == TypeKind::kArray && g.elem != kNoType && dwarf.type(g.elem).size) {
+      uint64_t esize = dwarf.type(g.elem).size;
+      path += fmt::format("[{}]", off / esize);
+      off %= esize;
+      id = g.elem;
+    } else {
+      return path;
+    }
+  }
+  return path;
+}
+
+}  // namespace leakseek::heap

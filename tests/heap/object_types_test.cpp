@@ -1,0 +1,123 @@
+// Types recovered for heap objects from the program binary, on the Go-built type fixture whose
+// objects' dynamic types the program printed (Go 1.19 and 1.23).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <regex>
+
+#include "heap/dominators.h"
+#include "heap/heap_loader.h"
+#include "heap/object_types.h"
+#include "heap/root_groups.h"
+#include "heap/type_histogram.h"
+#include "support/fixtures.h"
+
+namespace leakseek::heap {
+namespace {
+
+class ObjectTypesTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    facts = test::fixture_facts(GetParam(), "typefixture");
+    std::string prog = test::fixture_path(GetParam(), "typefixture");
+    model.emplace(load_heap_dump(test::fixture_path(GetParam(), "typefixture", "dump")));
+    dwarf.emplace(binary::DwarfTypes::load(prog));
+    runtime.emplace(binary::RuntimeTypes::load(prog, *dwarf));
+    types = type_objects(*model, *dwarf, *runtime);
+  }
+  ObjectId at(const nlohmann::json& addr) const {
+    ObjectId id = model->find(test::hex_addr(addr));
+    EXPECT_NE(id, kNoObject) << addr;
+    return id;
+  }
+  std::string name(ObjectId id) const { return object_type_name(*dwarf, types[id]); }
+
+  nlohmann::json facts;
+  std::optional<HeapModel> model;
+  std::optional<binary::DwarfTypes> dwarf;
+  std::optional<binary::RuntimeTypes> runtime;
+  ObjectTypes types;
+};
+
+TEST_P(ObjectTypesTest, ObjectsGetTheTypesTheProgramPrinted) {
+  for (const auto& [key, o] : facts["objects"].items()) {
+    std::string want = o["type"];
+    // The fact is the dynamic type of the interface or pointer that reaches the object: a
+    // pointer's object is its element; the slice's array holds elements.
+    if (want.starts_with("*")) want = want.substr(1);
+    if (key == "sessions_array") want = "[]" + want;
+    EXPECT_EQ(name(at(o["ptr"])), want) << key;
+  }
+}
+
+TEST_P(ObjectTypesTest, GlobalsReachTheirTypedObjects) {
+  const auto& g = facts["globals"];
+  EXPECT_EQ(name(at(g["cache"]["points"])), "map[string]*main.Session header");
+  EXPECT_EQ(name(at(g["registry"]["points"])), "map[string]*main.Session header");
+  EXPECT_EQ(name(at(g["handler"]["points"])), "func() int closure");
+  EXPECT_EQ(name(at(g["big"]["points"])), "main.Big");
+  // Go 1.22+ objects over 512 B start with their type; the data starts after it.
+  ObjectId big = at(g["big"]["points"]);
+  EXPECT_EQ(types[big].data_offset, GetParam() >= "go1.22" ? 8 : 0);
+}
+
+TEST_P(ObjectTypesTest, TypedPathFromTheCacheReachesSessions) {
+  ObjectId hdr = at(facts["globals"]["cache"]["points"]);
+  ObjectId buckets = kNoObject;
+  for (uint64_t off : model->pointer_offsets(hdr)) {
+    if (field_path(*dwarf, types[hdr], off) != ".buckets") continue;
+    buckets = model->find(model->word_at(model->object_contents[hdr], off));
+  }
+  ASSERT_NE(buckets, kNoObject);
+  EXPECT_EQ(name(buckets), "map[string]*main.Session buckets");
+  size_t sessions = 0;
+  for (uint64_t off : model->pointer_offsets(buckets)) {
+    std::string path = field_path(*dwarf, types[buckets], off);
+    ObjectId target = model->find(model->word_at(model->object_contents[buckets], off));
+    if (target == kNoObject ||
+        !std::regex_match(path, std::regex("\\[[0-9]+\\]\\.values\\[[0-7]\\]")))
+      continue;
+    EXPECT_EQ(name(target), "main.Session") << path;
+    sessions++;
+  }
+  EXPECT_GT(sessions, 0u);
+}
+
+TEST_P(ObjectTypesTest, FieldPathsFollowTheStruct) {
+  const auto& session = facts["types"]["session"];
+  ObjectId s = at(facts["objects"]["iface_value"]["ptr"]);
+  // The path starts with the field and descends into nested structs and arrays (".Pos.X").
+  for (const auto& f : session["fields"]) {
+    std::string path = field_path(*dwarf, types[s], f["offset"].get<uint64_t>());
+    std::string want = "." + f["name"].get<std::string>();
+    EXPECT_TRUE(path == want || path.starts_with(want + ".") || path.starts_with(want + "["))
+        << path << " for " << want;
+  }
+}
+
+TEST_P(ObjectTypesTest, AtLeastNinetyPercentOfLiveBytesAreTyped) {
+  auto groups = group_roots(*model, nullptr);
+  RetentionGraph graph(*model, groups);
+  auto tree = compute_dominators(graph);
+  auto h = type_histogram(graph, tree, dominator_children(tree), types);
+  EXPECT_EQ(h.live_bytes, tree.retained_bytes[0]);
+  EXPECT_GE(static_cast<double>(h.typed_bytes), 0.9 * static_cast<double>(h.live_bytes));
+  // Retained bytes per type never exceed what is live, and the Session row counts every
+  // session once.
+  for (const auto& r : h.rows) EXPECT_LE(r.retained_bytes, h.live_bytes);
+  auto session = std::find_if(h.rows.begin(), h.rows.end(), [&](const TypeRow& r) {
+    return r.type.shape == ObjectShape::kValue && dwarf->type(r.type.type).name == "main.Session";
+  });
+  ASSERT_NE(session, h.rows.end());
+  EXPECT_GE(session->retained_bytes, session->bytes);
+}
+
+INSTANTIATE_TEST_SUITE_P(Go, ObjectTypesTest, ::testing::ValuesIn(test::go_versions()),
+                         [](const auto& info) {
+                           std::string s = info.param;
+                           std::replace(s.begin(), s.end(), '.', '_');
+                           return s;
+                         });
+
+}  // namespace
+}  // namespace leakseek::heap
