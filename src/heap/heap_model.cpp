@@ -1,6 +1,8 @@
 #include "heap/heap_model.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 
 #include "format/byte_cursor.h"
 
@@ -25,6 +27,11 @@ uint64_t HeapModel::word_at(uint64_t contents_offset, uint64_t offset) const {
   const uint8_t* p = file->data() + contents_offset + offset;
   const unsigned n = static_cast<unsigned>(ptr_size());
   const bool big = params && params->big_endian;
+  if (n == 8 && !big && std::endian::native == std::endian::little) {
+    uint64_t w;  // the common case, and hot: typing reads every pointer word of the heap
+    std::memcpy(&w, p, sizeof w);
+    return w;
+  }
   uint64_t v = 0;
   for (unsigned i = 0; i < n; i++) {
     unsigned byte = big ? i : n - 1 - i;

@@ -57,6 +57,7 @@ class Typer {
       work_.pop_back();
       walk(id);
     }
+    model_.file->release(0, model_.file->size());
     for (ObjectId id = 0; id < model_.object_count(); id++) {
       if (out_.of[id].shape == ObjectShape::kUntyped) continue;
       out_.stats.typed_objects++;
@@ -82,6 +83,7 @@ class Typer {
     for (ObjectId id = 0; id < model_.object_count(); id++) {
       uint64_t size = model_.size(id);
       if (size < kHeaderMinSize || size > kHeaderMaxSize) continue;
+      touched(size);
       uint64_t hdr = model_.word_at(model_.object_contents[id], 0);
       if (!runtime_.in_types(hdr)) continue;
       auto [it, added] = cache.try_emplace(hdr, kNoType);
@@ -111,9 +113,11 @@ class Typer {
   }
 
   // Follows every pointer word of a value of type t at `base` inside the block.
-  void walk_value(const Block& b, uint64_t base, TypeId t) {
+  void walk_value(const Block& b, uint64_t base, TypeId t) { walk_words(b, base, layout(t)); }
+
+  void walk_words(const Block& b, uint64_t base, const std::vector<PointerWord>& words) {
     const uint64_t ps = model_.ptr_size();
-    for (const auto& w : layout(t)) {
+    for (const auto& w : words) {
       uint64_t off = base + w.offset;
       if (off + ps > b.size) break;
       uint64_t value = model_.word_at(b.contents_offset, off);
@@ -124,12 +128,13 @@ class Typer {
   void walk(ObjectId id) {
     const ObjectType t = out_.of[id];
     const Block b{model_.object_contents[id], model_.size(id)};
+    touched(b.size);
     if (t.shape == ObjectShape::kValue) {
       walk_value(b, t.data_offset, t.type);
     } else if (t.shape == ObjectShape::kArray) {
       uint64_t esize = dwarf_.type(t.type).size;
-      for (uint64_t at = t.data_offset; at + esize <= b.size; at += esize)
-        walk_value(b, at, t.type);
+      const auto& words = layout(t.type);
+      for (uint64_t at = t.data_offset; at + esize <= b.size; at += esize) walk_words(b, at, words);
     }
   }
 
@@ -266,6 +271,19 @@ class Typer {
       work_.push_back(id);
     return true;
   }
+
+  // Typing reads object contents all over the dump; like the loader, it keeps the dump's
+  // resident pages within a budget by dropping them now and then (they come back from the page
+  // cache when needed).
+  void touched(uint64_t bytes) {
+    // Objects are scattered: reading even a small one can bring in a whole page.
+    touched_ += bytes + 4096;
+    if (touched_ < kResidentBudget) return;
+    touched_ = 0;
+    model_.file->release(0, model_.file->size());
+  }
+  static constexpr uint64_t kResidentBudget = uint64_t{128} << 20;
+  uint64_t touched_ = 0;
 
   struct Dynamic {
     TypeId type = kNoType;

@@ -8,9 +8,17 @@ namespace leakseek::heap {
 TypeHistogram type_histogram(const RetentionGraph& graph, const DominatorTree& tree,
                              const DominatorChildren& children, const ObjectTypes& types) {
   TypeHistogram h;
-  // Rows by a dense index, so the walk below indexes arrays rather than hashing per object.
-  std::unordered_map<uint64_t, uint32_t> row_of_key;
-  BigVector<uint32_t> row_of(tree.size(), UINT32_MAX);
+  // Rows by a dense index, so the walk below indexes arrays rather than hashing per object;
+  // typed objects find their row by (type, shape) in a table, untyped ones by size in a map.
+  constexpr uint32_t kNone = UINT32_MAX;
+  constexpr size_t kShapes = 8;
+  binary::TypeId max_type = 0;
+  for (const auto& t : types.of)
+    if (t.shape != ObjectShape::kUntyped && t.type != binary::kNoType)
+      max_type = std::max(max_type, t.type);
+  std::vector<uint32_t> typed_row((size_t{max_type} + 1) * kShapes, kNone);
+  std::unordered_map<uint64_t, uint32_t> untyped_row;
+  BigVector<uint32_t> row_of(tree.size(), kNone);
   for (uint32_t v = 1; v < tree.size(); v++) {
     uint32_t node = tree.node_of[v];
     if (!graph.is_object(node)) continue;
@@ -18,12 +26,16 @@ TypeHistogram type_histogram(const RetentionGraph& graph, const DominatorTree& t
     const ObjectType& t = types[id];
     uint64_t size = graph.self_size(node);
     bool typed = t.shape != ObjectShape::kUntyped;
-    uint64_t key =
-        typed ? (uint64_t{t.type} << 8 | static_cast<uint64_t>(t.shape)) << 1 : (size << 1) | 1;
-    auto [it, added] = row_of_key.try_emplace(key, static_cast<uint32_t>(h.rows.size()));
-    if (added) h.rows.push_back({typed ? t : ObjectType{}, typed ? 0 : size, 0, 0, 0});
-    row_of[v] = it->second;
-    TypeRow& r = h.rows[it->second];
+    // String bytes carry no DWARF type: their (max_type, kString) slot is theirs alone.
+    size_t type_index = t.type == binary::kNoType ? max_type : t.type;
+    uint32_t& row = typed ? typed_row[type_index * kShapes + static_cast<size_t>(t.shape)]
+                          : untyped_row.try_emplace(size, kNone).first->second;
+    if (row == kNone) {
+      row = static_cast<uint32_t>(h.rows.size());
+      h.rows.push_back({typed ? t : ObjectType{}, typed ? 0 : size, 0, 0, 0});
+    }
+    row_of[v] = row;
+    TypeRow& r = h.rows[row];
     r.count++;
     r.bytes += size;
     h.live_objects++;
@@ -43,10 +55,10 @@ TypeHistogram type_histogram(const RetentionGraph& graph, const DominatorTree& t
     stack.pop_back();
     uint32_t r = row_of[v];
     if (exit) {
-      if (r != UINT32_MAX) open[r]--;
+      if (r != kNone) open[r]--;
       continue;
     }
-    if (r != UINT32_MAX) {
+    if (r != kNone) {
       if (open[r]++ == 0) h.rows[r].retained_bytes += tree.retained_bytes[v];
       stack.push_back({v, true});
     }
