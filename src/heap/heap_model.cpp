@@ -1,8 +1,6 @@
 #include "heap/heap_model.h"
 
 #include <algorithm>
-#include <bit>
-#include <cstring>
 
 #include "format/byte_cursor.h"
 
@@ -21,23 +19,6 @@ std::string_view root_kind_name(RootKind kind) {
                                                               "queued_function",
                                                               "other"};
   return kNames[static_cast<size_t>(kind)];
-}
-
-uint64_t HeapModel::word_at(uint64_t contents_offset, uint64_t offset) const {
-  const uint8_t* p = file->data() + contents_offset + offset;
-  const unsigned n = static_cast<unsigned>(ptr_size());
-  const bool big = params && params->big_endian;
-  if (n == 8 && !big && std::endian::native == std::endian::little) {
-    uint64_t w;  // the common case, and hot: typing reads every pointer word of the heap
-    std::memcpy(&w, p, sizeof w);
-    return w;
-  }
-  uint64_t v = 0;
-  for (unsigned i = 0; i < n; i++) {
-    unsigned byte = big ? i : n - 1 - i;
-    v = (v << 8) | p[byte];
-  }
-  return v;
 }
 
 std::vector<uint64_t> HeapModel::pointer_offsets(ObjectId id) const {

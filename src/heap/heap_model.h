@@ -3,7 +3,9 @@
 // CSR form (every pointer resolved to the object that contains its target), the roots, and the
 // runtime's side tables. Built once by load_heap_dump(); read-only afterwards.
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -141,7 +143,19 @@ struct HeapModel {
     return {file->data() + object_contents[id], size(id)};
   }
   // Reads the pointer-sized word at `offset` inside a block copied into the file.
-  uint64_t word_at(uint64_t contents_offset, uint64_t offset) const;
+  uint64_t word_at(uint64_t contents_offset, uint64_t offset) const {
+    const uint8_t* p = file->data() + contents_offset + offset;
+    const unsigned n = static_cast<unsigned>(ptr_size());
+    const bool big = params && params->big_endian;
+    if (n == 8 && !big && std::endian::native == std::endian::little) {
+      uint64_t w;  // the common case, and hot: typing reads every pointer word of the heap
+      std::memcpy(&w, p, sizeof w);
+      return w;
+    }
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++) v = (v << 8) | p[big ? i : n - 1 - i];
+    return v;
+  }
   // Pointer offsets of object `id`, decoded again from the dump on demand.
   std::vector<uint64_t> pointer_offsets(ObjectId id) const;
 

@@ -108,7 +108,11 @@ std::string object_text(const HeapContext& ctx, const heap::ObjectInspection& o)
       if (p.value == 0) continue;
       std::string where;
       if (p.target == heap::kNoObject) {
-        where = "outside the dumped objects";
+        const auto* var = ctx.symbols ? ctx.symbols->variable_at(p.value) : nullptr;
+        where = var ? fmt::format("-> global {}{}", var->name,
+                                  p.value == var->addr ? std::string()
+                                                       : fmt::format("+{:#x}", p.value - var->addr))
+                    : "outside the dumped objects";
       } else {
         where = "-> " + object_label(ctx, p.target);
         if (p.target_offset) where += fmt::format(" at +{:#x}", p.target_offset);
