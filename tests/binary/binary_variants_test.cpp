@@ -94,6 +94,15 @@ TEST_P(DwarfVariants, WithoutDwarfNamesComeFromDescriptors) {
   EXPECT_EQ(types.linked_dwarf_types(), 0u);
   EXPECT_EQ(types.go_version(), facts["go_version"].get<std::string>());
   expect_dump_types_named(prog, types);
+  // The commands still run on such a binary, name globals from the symbol table, and say what
+  // is missing.
+  auto r = test::run_leakseek({"heap", "types", prog + ".dump", "--program", prog});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("no DWARF"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("untyped (size class"), std::string::npos) << r.out;
+  r = test::run_leakseek({"heap", "summary", prog + ".dump", "--program", prog});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("main.cache"), std::string::npos) << r.out;
 }
 
 TEST_P(DwarfVariants, StrippedFindsDescriptorsThroughTypelinks) {
