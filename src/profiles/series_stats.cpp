@@ -1,0 +1,53 @@
+#include "profiles/series_stats.h"
+
+namespace leakseek::profiles {
+
+SeriesStats series_stats(std::span<const double> x, std::span<const int64_t> y) {
+  SeriesStats s;
+  const size_t n = y.size();
+  if (n == 0) return s;
+  bool rises = false, falls = false;
+  for (size_t i = 1; i < n; i++) {
+    rises |= y[i] > y[i - 1];
+    falls |= y[i] < y[i - 1];
+  }
+  s.monotonicity = rises && falls ? Monotonicity::kMixed
+                   : rises        ? Monotonicity::kIncreasing
+                   : falls        ? Monotonicity::kDecreasing
+                                  : Monotonicity::kConstant;
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < n; i++) {
+    mx += x[i];
+    my += static_cast<double>(y[i]);
+  }
+  mx /= static_cast<double>(n);
+  my /= static_cast<double>(n);
+  double sxx = 0, sxy = 0, syy = 0;
+  for (size_t i = 0; i < n; i++) {
+    double dx = x[i] - mx, dy = static_cast<double>(y[i]) - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  if (sxx == 0) return s;
+  s.slope = sxy / sxx;
+  // For a least-squares line, explained variance over total variance is sxy^2 / (sxx * syy).
+  if (syy > 0) s.r2 = (sxy * sxy) / (sxx * syy);
+  return s;
+}
+
+const char* monotonicity_name(Monotonicity m) {
+  switch (m) {
+    case Monotonicity::kConstant:
+      return "constant";
+    case Monotonicity::kIncreasing:
+      return "increasing";
+    case Monotonicity::kDecreasing:
+      return "decreasing";
+    case Monotonicity::kMixed:
+      return "mixed";
+  }
+  return "mixed";
+}
+
+}  // namespace leakseek::profiles
