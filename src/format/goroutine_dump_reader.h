@@ -1,0 +1,19 @@
+#pragma once
+// The one entry point for goroutine dumps: it tells the form from the bytes and hands them to
+// the reader for it. debug=0 (gzip or raw profile.proto), debug=1, debug=2, and panic, fatal
+// error and SIGQUIT tracebacks from Go 1.19 on. Bad input throws InputError; nothing prints.
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "goroutines/goroutine_dump.h"
+
+namespace leakseek::format {
+
+goroutines::GoroutineDump read_goroutine_dump(std::span<const uint8_t> bytes,
+                                              const std::string& file_name_for_errors);
+
+// The same for a file, memory-mapped while it is read.
+goroutines::GoroutineDump read_goroutine_dump_file(const std::string& path);
+
+}  // namespace leakseek::format

@@ -1,0 +1,96 @@
+#include "goroutines/runtime_owned.h"
+
+#include <array>
+
+namespace leakseek::goroutines {
+
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
+
+// Functions that mark a goroutine as owned by the runtime or the standard library wherever they
+// appear in its stack or as its creator. From runtime.isSystemGoroutine's callers and goleak's
+// ignore list (isStdLibGoroutine, isTestStack, isTraceStack).
+constexpr std::array<std::string_view, 16> kOwnedPrefixes = {
+    "os/signal.signal_recv",
+    "os/signal.loop",
+    "runtime.ensureSigM",
+    "runtime/trace.Start.func1",
+    "runtime.ReadTrace",
+    "runtime.(*traceAdvancerState).start",
+    "unique.runtime_registerUniqueMapCleanup",
+    "unique.registerCleanup",
+    "testing.RunTests",
+    "testing.(*M).Run",
+    "testing.(*T).Run",
+    "testing.(*F).Fuzz",
+    "testing.runFuzzTests",
+    "testing.runFuzzing",
+    "testing.(*M).startAlarm",
+    "testing.tRunner.func1",
+};
+
+bool owned_function(std::string_view f) {
+  for (auto p : kOwnedPrefixes)
+    if (starts_with(f, p)) return true;
+  return false;
+}
+
+}  // namespace
+
+bool is_runtime_internal(std::string_view f) {
+  if (starts_with(f, "internal/runtime/")) return true;
+  if (!starts_with(f, "runtime.")) return false;
+  // runtime.Gosched, runtime.GC, runtime.Goexit: exported, called by the program.
+  return !(f.size() > 8 && f[8] >= 'A' && f[8] <= 'Z');
+}
+
+namespace {
+
+// Compiler-made wrappers ("main.start.gowrap1" for `go f(x)` from Go 1.22, ".deferwrapN"):
+// tracebacks show them only at GOTRACEBACK=system and above.
+bool is_wrapper(std::string_view f) {
+  size_t dot = f.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  std::string_view last = f.substr(dot + 1);
+  for (std::string_view w : {"gowrap", "deferwrap"}) {
+    if (!starts_with(last, w) || last.size() == w.size()) continue;
+    bool digits = true;
+    for (char c : last.substr(w.size())) digits = digits && c >= '0' && c <= '9';
+    if (digits) return true;
+  }
+  return false;
+}
+
+bool hidden(const Frame& f) {
+  return is_runtime_internal(f.function) || is_wrapper(f.function);
+}
+
+}  // namespace
+
+std::span<const Frame> visible_frames(const Goroutine& g, std::vector<Frame>& scratch) {
+  bool any_hidden = false, any_shown = false;
+  for (const auto& f : g.frames) (hidden(f) ? any_hidden : any_shown) = true;
+  if (!any_hidden || !any_shown) return g.frames;
+  scratch.clear();
+  for (const auto& f : g.frames)
+    if (!hidden(f)) scratch.push_back(f);
+  return scratch;
+}
+
+bool is_runtime_owned(const Goroutine& g) {
+  // g0 of the thread that took the signal, printed first in a SIGQUIT dump.
+  if (g.id && *g.id == 0) return true;
+  if (g.created_by && owned_function(g.created_by->function)) return true;
+  bool all_runtime = !g.frames.empty();
+  for (const auto& f : g.frames) {
+    if (owned_function(f.function)) return true;
+    if (!is_runtime_internal(f.function)) all_runtime = false;
+  }
+  // Only runtime frames: GC workers, sweeper, scavenger, an idle finalizer goroutine.
+  return all_runtime;
+}
+
+}  // namespace leakseek::goroutines
