@@ -31,13 +31,13 @@ void add_heap_summary(CLI::App& heap) {
     auto groups = heap::group_roots(h.model, h.symbols ? &*h.symbols : nullptr);
     heap::RetentionGraph graph(h.model, groups);
     auto tree = heap::compute_dominators(graph);
-    auto retention = heap::analyze_retention(h.model, groups, tree, *options);
+    auto children = heap::dominator_children(tree);
+    auto retention = heap::analyze_retention(h.model, groups, tree, children, *options);
     auto s = heap::summarize(h.model, retention.live_objects, retention.live_bytes);
     auto ctx = h.context();
     // With the binary, what the memory is: the types that retain the most.
     std::optional<heap::TypeHistogram> types;
-    if (h.types)
-      types = heap::type_histogram(graph, tree, heap::dominator_children(tree), *h.types);
+    if (h.types) types = heap::type_histogram(graph, tree, children, *h.types);
     if (args->json) {
       auto j = report::summary_json(s);
       report::add_retention_json(ctx, groups, retention, j);

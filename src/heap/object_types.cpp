@@ -17,7 +17,12 @@ namespace {
 
 // Go 1.22+ puts an 8-byte type header at the start of small-size-class slots over 512 bytes
 // that hold pointers; larger objects keep their type in the span, outside the dump.
-constexpr uint64_t kHeaderMinSize = 513;
+// (runtime.minSizeForMallocHeader is PtrSize * ptrBits: 512 on 64-bit, 128 on 32-bit.) Slots of
+// exactly 32768 bytes also hold large objects, which have no header: a header there must match
+// the dump's pointer fields.
+uint64_t header_min_size(uint64_t ptr_size) {
+  return ptr_size * 8 * ptr_size + 1;
+}
 constexpr uint64_t kHeaderMaxSize = 32768;
 
 bool go_at_least_122(std::string_view v) {
@@ -44,7 +49,8 @@ class Typer {
         dwarf_(dwarf),
         runtime_(runtime),
         out_(out),
-        headers_(go_at_least_122(model.go_version())) {
+        headers_(go_at_least_122(model.go_version())),
+        header_min_(header_min_size(model.ptr_size())) {
     for (const auto& it : model.itabs) itab_type_.emplace(it.addr, it.type);
   }
 
@@ -82,25 +88,35 @@ class Typer {
     std::unordered_map<uint64_t, TypeId> cache;
     for (ObjectId id = 0; id < model_.object_count(); id++) {
       uint64_t size = model_.size(id);
-      if (size < kHeaderMinSize || size > kHeaderMaxSize) continue;
-      touched(size);
+      if (size < header_min_ || size > kHeaderMaxSize) continue;
+      touched(0);  // one word: one page
       uint64_t hdr = model_.word_at(model_.object_contents[id], 0);
       if (!runtime_.in_types(hdr)) continue;
       auto [it, added] = cache.try_emplace(hdr, kNoType);
       if (added) it->second = runtime_.dwarf_type(hdr);
       TypeId t = it->second;
-      if (t == kNoType || dwarf_.type(t).size == 0) continue;
+      // Only objects with pointers have headers: a pointer-free type in word 0 is data.
+      if (t == kNoType || dwarf_.type(t).size == 0 || !dwarf_.type(t).has_pointers) continue;
+      if (size == kHeaderMaxSize && !header_matches_fields(id, t)) continue;
       bool many = size - 8 >= 2 * dwarf_.type(t).size;
-      if (set(id, t, many ? ObjectShape::kArray : ObjectShape::kValue, 8))
+      if (set(id, t, many ? ObjectShape::kArray : ObjectShape::kValue, 8, true))
         out_.stats.seeds_headers++;
     }
+  }
+
+  // The dump's pointer fields start with the type's first pointer word, 8 bytes in.
+  bool header_matches_fields(ObjectId id, TypeId t) {
+    const auto& words = layout(t);
+    auto fields = model_.pointer_offsets(id);
+    return !words.empty() && !fields.empty() && fields.front() == 8 + words.front().offset;
   }
 
   void seed_finalizers() {
     auto seed = [&](const format::FinalizerRecord& f) {
       TypeId p = runtime_.dwarf_type(f.ot);
       if (p == kNoType || dwarf_.type(p).kind != TypeKind::kPointer) return;
-      if (assign(f.object, dwarf_.type(p).elem, ObjectShape::kValue)) out_.stats.seeds_finalizers++;
+      if (assign(f.object, dwarf_.type(p).elem, ObjectShape::kValue, true))
+        out_.stats.seeds_finalizers++;
     };
     for (const auto& f : model_.finalizers) seed(f);
     for (const auto& f : model_.queued_finalizers) seed(f);
@@ -113,13 +129,27 @@ class Typer {
   }
 
   // Follows every pointer word of a value of type t at `base` inside the block.
-  void walk_value(const Block& b, uint64_t base, TypeId t) { walk_words(b, base, layout(t)); }
+  // An array type is walked element by element: its flattened layout stops at a word cap.
+  void walk_value(const Block& b, uint64_t base, TypeId t) {
+    const GoType& g = dwarf_.type(t);
+    if (g.kind == TypeKind::kArray && g.elem != kNoType && dwarf_.type(g.elem).size != 0) {
+      const uint64_t esize = dwarf_.type(g.elem).size;
+      const auto& words = layout(g.elem);
+      if (words.empty()) return;
+      // Bounded by the block as well as the count: the DWARF may claim more than is there.
+      for (uint64_t i = 0, at = base; i < g.count && at < b.size && at >= base; i++, at += esize)
+        walk_words(b, at, words);
+      return;
+    }
+    walk_words(b, base, layout(t));
+  }
 
   void walk_words(const Block& b, uint64_t base, const std::vector<PointerWord>& words) {
     const uint64_t ps = model_.ptr_size();
     for (const auto& w : words) {
       uint64_t off = base + w.offset;
-      if (off + ps > b.size) break;
+      // Offsets come from the binary's DWARF, which may be hostile too: no wrap-around.
+      if (w.offset > b.size || base > b.size - w.offset || b.size - w.offset - base < ps) break;
       uint64_t value = model_.word_at(b.contents_offset, off);
       if (value) follow(b, off, value, w);
     }
@@ -229,15 +259,17 @@ class Typer {
 
   // Types the object containing `value` when it points at the object's start (after a malloc
   // header, where there is one): an interior pointer says nothing of the whole object.
-  bool assign(uint64_t value, TypeId t, ObjectShape shape) {
+  bool assign(uint64_t value, TypeId t, ObjectShape shape, bool certain = false) {
     if (t == kNoType && shape != ObjectShape::kString) return false;
     ObjectId id = model_.find(value);
     if (id == kNoObject) return false;
     uint64_t off = value - model_.object_addr[id];
     uint64_t size = model_.size(id);
-    if (off != 0 && !(off == 8 && headers_ && size >= kHeaderMinSize && size <= kHeaderMaxSize))
-      return false;
-    return set(id, t, shape, static_cast<uint8_t>(off));
+    // 8 bytes in is the start of the data only after a header, which only pointerful types get.
+    bool after_header = off == 8 && headers_ && size >= header_min_ && size <= kHeaderMaxSize &&
+                        t != kNoType && dwarf_.type(t).has_pointers;
+    if (off != 0 && !after_header) return false;
+    return set(id, t, shape, static_cast<uint8_t>(off), certain);
   }
 
   // Bytes of the object a typing explains: an object keeps the typing that explains most.
@@ -256,16 +288,23 @@ class Typer {
     }
   }
 
-  bool set(ObjectId id, TypeId t, ObjectShape shape, uint8_t data_offset) {
+  bool set(ObjectId id, TypeId t, ObjectShape shape, uint8_t data_offset, bool certain = false) {
     if ((shape == ObjectShape::kValue || shape == ObjectShape::kArray) &&
-        (dwarf_.type(t).size == 0 || dwarf_.type(t).size + data_offset > model_.size(id)))
+        (dwarf_.type(t).size == 0 || model_.size(id) < data_offset ||
+         dwarf_.type(t).size > model_.size(id) - data_offset))
       return false;
     ObjectType& cur = out_.of[id];
     if (cur.type == t && cur.shape == shape) return false;
-    if (cur.shape != ObjectShape::kUntyped &&
-        extent(id, t, shape, data_offset) <= extent(id, cur.type, cur.shape, cur.data_offset))
-      return false;
-    cur = {t, shape, data_offset};
+    if (cur.shape != ObjectShape::kUntyped && !certain) {
+      if (cur.certain) return false;
+      // An array replaces a value only of its own element type (a slice over &x): otherwise a
+      // slice that starts where a struct does would turn every struct into bytes.
+      if (shape == ObjectShape::kArray && cur.shape == ObjectShape::kValue && cur.type != t)
+        return false;
+      if (extent(id, t, shape, data_offset) <= extent(id, cur.type, cur.shape, cur.data_offset))
+        return false;
+    }
+    cur = {t, shape, data_offset, certain};
     if ((shape == ObjectShape::kValue || shape == ObjectShape::kArray) &&
         dwarf_.type(t).has_pointers)
       work_.push_back(id);
@@ -295,6 +334,7 @@ class Typer {
   const binary::RuntimeTypes& runtime_;
   ObjectTypes& out_;
   const bool headers_;
+  const uint64_t header_min_;
   std::vector<ObjectId> work_;
   std::unordered_map<TypeId, std::vector<PointerWord>> layouts_;
   std::unordered_map<uint64_t, uint64_t> itab_type_;

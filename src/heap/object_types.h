@@ -26,6 +26,9 @@ struct ObjectType {
   binary::TypeId type = binary::kNoType;
   ObjectShape shape = ObjectShape::kUntyped;
   uint8_t data_offset = 0;  // 8 when a Go 1.22+ malloc header comes first
+  // Ground truth (the object's own malloc header, or its finalizer's object type): no weaker
+  // evidence replaces it.
+  bool certain = false;
 };
 
 struct TypingStats {

@@ -157,7 +157,8 @@ bool owned_by_runtime(const HeapModel& model, const RootGroup& g) {
 }  // namespace
 
 RetentionReport analyze_retention(const HeapModel& model, const std::vector<RootGroup>& groups,
-                                  const DominatorTree& tree, const RetentionOptions& options) {
+                                  const DominatorTree& tree, const DominatorChildren& children,
+                                  const RetentionOptions& options) {
   RetentionGraph graph(model, groups);
   RetentionReport r;
   r.live_bytes = tree.retained_bytes[0];
@@ -182,7 +183,6 @@ RetentionReport analyze_retention(const HeapModel& model, const std::vector<Root
   auto top = owning_groups(tree);
   r.finalizer_cycles = finalizer_cycles(model, groups, graph, tree, top);
 
-  auto children = dominator_children(tree);
   for (const auto& row : all) {
     double share = r.live_bytes
                        ? static_cast<double>(row.retained_bytes) / static_cast<double>(r.live_bytes)

@@ -79,6 +79,7 @@ struct RetentionReport {
 };
 
 RetentionReport analyze_retention(const HeapModel& model, const std::vector<RootGroup>& groups,
-                                  const DominatorTree& tree, const RetentionOptions& options = {});
+                                  const DominatorTree& tree, const DominatorChildren& children,
+                                  const RetentionOptions& options = {});
 
 }  // namespace leakseek::heap

@@ -31,12 +31,6 @@ json node_json(const HeapContext& ctx, const std::vector<heap::RootGroup>& group
           {"size", ctx.model.size(id)}};
 }
 
-std::string percent(uint64_t part, uint64_t whole) {
-  return whole ? fmt::format("{:.1f}%",
-                             100.0 * static_cast<double>(part) / static_cast<double>(whole))
-               : "-";
-}
-
 std::string more_line(uint32_t depth, uint64_t children, uint64_t bytes) {
   return fmt::format("{:>{}}... {} more child{} retaining {}\n", "", 41 + 2 * depth, children,
                      children == 1 ? "" : "ren", human_bytes(bytes));
@@ -49,7 +43,7 @@ std::string dominator_top_text(const HeapContext& ctx, const std::vector<heap::R
   std::string out =
       fmt::format("dominator tree under {}: retains {} ({} of {} live) in {} objects\n",
                   node_label(ctx, groups, graph, top.under), human_bytes(top.retained_bytes),
-                  percent(top.retained_bytes, top.live_bytes), human_bytes(top.live_bytes),
+                  percent_of(top.retained_bytes, top.live_bytes), human_bytes(top.live_bytes),
                   top.retained_objects);
   out += fmt::format("{:>10} {:>7} {:>10} {:>10}\n", "retained", "share", "objects", "self");
   // A row's hidden children are mentioned after its last listed descendant.
@@ -66,7 +60,7 @@ std::string dominator_top_text(const HeapContext& ctx, const std::vector<heap::R
     close_to(r.depth);
     std::string self = graph.is_object(r.node) ? human_bytes(r.self_bytes) : "-";
     out += fmt::format("{:>10} {:>7} {:>10} {:>10} {:>{}}{}\n", human_bytes(r.retained_bytes),
-                       percent(r.retained_bytes, top.live_bytes), r.retained_objects, self, "",
+                       percent_of(r.retained_bytes, top.live_bytes), r.retained_objects, self, "",
                        2 * (r.depth - 1), node_label(ctx, groups, graph, r.node));
     open.push_back(&r);
   }

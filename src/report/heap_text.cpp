@@ -20,12 +20,6 @@ std::string object_label(const HeapContext& ctx, heap::ObjectId id) {
                      human_bytes(ctx.model.size(id)));
 }
 
-std::string percent(uint64_t part, uint64_t whole) {
-  return whole ? fmt::format("{:.1f}%",
-                             100.0 * static_cast<double>(part) / static_cast<double>(whole))
-               : "-";
-}
-
 }  // namespace
 
 std::string summary_text(const heap::HeapSummary& s) {
@@ -34,7 +28,7 @@ std::string summary_text(const heap::HeapSummary& s) {
                      human_bytes(s.dump_bytes));
   out += fmt::format("  live:     {} in {} objects ({} of the dumped object bytes)\n",
                      human_bytes(s.reachable_bytes), s.reachable_objects,
-                     percent(s.reachable_bytes, s.object_bytes));
+                     percent_of(s.reachable_bytes, s.object_bytes));
   out += fmt::format("  garbage:  {} in {} objects (dumped but unreachable)\n",
                      human_bytes(s.garbage_bytes), s.garbage_objects);
   out += fmt::format("  dumped:   {} objects, {}, {} pointers between them\n", s.objects,

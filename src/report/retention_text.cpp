@@ -12,12 +12,6 @@ namespace leakseek::report {
 
 namespace {
 
-std::string share(uint64_t part, uint64_t whole) {
-  return whole ? fmt::format("{:.1f}%",
-                             100.0 * static_cast<double>(part) / static_cast<double>(whole))
-               : "-";
-}
-
 std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>& groups,
                      const heap::RetentionReport& r) {
   std::string out;
@@ -41,9 +35,10 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
                         human_bytes(r.queue.retained_bytes)));
   }
   for (const auto& s : r.suspects) {
-    std::string text = fmt::format(
-        "{} retains {} ({} of live memory) in {} objects", root_group_label(ctx, groups[s.group]),
-        human_bytes(s.retained_bytes), share(s.retained_bytes, r.live_bytes), s.retained_objects);
+    std::string text =
+        fmt::format("{} retains {} ({} of live memory) in {} objects",
+                    root_group_label(ctx, groups[s.group]), human_bytes(s.retained_bytes),
+                    percent_of(s.retained_bytes, r.live_bytes), s.retained_objects);
     if (!s.chain.empty()) {
       auto acc = s.chain.back();
       std::string type = object_type(ctx, acc);
@@ -104,7 +99,7 @@ std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s,
     for (const auto& t : r.top_retainers) {
       if (t.retained_bytes == 0) break;
       out += fmt::format("  {:>10}  {:>6}  {:>9} objects  {}\n", human_bytes(t.retained_bytes),
-                         share(t.retained_bytes, r.live_bytes), t.retained_objects,
+                         percent_of(t.retained_bytes, r.live_bytes), t.retained_objects,
                          root_group_label(ctx, groups[t.group]));
     }
   }

@@ -13,6 +13,12 @@ std::string human_bytes(uint64_t n) {
   return fmt::format("{:.1f} {}", v, kUnits[u]);
 }
 
+std::string percent_of(uint64_t part, uint64_t whole) {
+  return whole ? fmt::format("{:.1f}%",
+                             100.0 * static_cast<double>(part) / static_cast<double>(whole))
+               : "-";
+}
+
 std::string hex(uint64_t v) {
   return fmt::format("{:#x}", v);
 }

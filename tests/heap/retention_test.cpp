@@ -24,7 +24,7 @@ struct Analysed {
         symbols(binary::ProgramSymbols::load(test::fixture_path(go, name))),
         groups(group_roots(model, &*symbols)),
         tree(compute_dominators(RetentionGraph(model, groups))),
-        report(analyze_retention(model, groups, tree)) {}
+        report(analyze_retention(model, groups, tree, dominator_children(tree))) {}
 
   const RootGroup* global(const std::string& name) const {
     for (const auto& g : groups)
