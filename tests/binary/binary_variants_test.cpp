@@ -139,11 +139,7 @@ TEST_P(DwarfVariants, GnuCompressedSectionsReadTheSame) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, DwarfVariants, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 }  // namespace
 }  // namespace leakseek

@@ -229,11 +229,7 @@ TEST_P(DwarfTypesFixture, ArrayExpansionStopsAtTheCap) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, DwarfTypesFixture, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 TEST(DwarfTypesErrors, MissingOrNonElfFilesThrow) {
   EXPECT_THROW(DwarfTypes::load("/nonexistent/leakseek-program"), InputError);

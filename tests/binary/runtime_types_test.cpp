@@ -211,11 +211,7 @@ TEST_P(RuntimeTypesFixture, NonDescriptorsStayUnnamed) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, RuntimeTypesFixture, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 TEST(RuntimeTypeNames, DecodesBothLengthEncodings) {
   // Go >= 1.17: flag byte, uvarint length, bytes. 200 needs two varint bytes.

@@ -72,7 +72,9 @@ TEST_P(DominatorTopTest, FromTheTopRowsAreSortedAndAccountForEverything) {
   uint64_t shown = 0;
   for (size_t i = 0; i < top.rows.size(); i++) {
     shown += top.rows[i].retained_bytes;
-    if (i) EXPECT_GE(top.rows[i - 1].retained_bytes, top.rows[i].retained_bytes);
+    if (i) {
+      EXPECT_GE(top.rows[i - 1].retained_bytes, top.rows[i].retained_bytes);
+    }
   }
   EXPECT_EQ(shown + top.hidden_bytes, top.live_bytes);
   EXPECT_EQ(top.rows.size() + top.hidden_children, children.of(0).size());
@@ -135,11 +137,7 @@ TEST_P(DominatorTopTest, ProfileStacksAddUpToRetainedSizes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, DominatorTopTest, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 }  // namespace
 }  // namespace leakseek::heap

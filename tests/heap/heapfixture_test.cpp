@@ -218,11 +218,7 @@ TEST_P(HeapFixture, OwnerGraphKeepsRootsAndMarksFinalizers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, HeapFixture, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 class FinalizerStall : public ::testing::TestWithParam<std::string> {};
 
@@ -251,11 +247,7 @@ TEST_P(FinalizerStall, QueuedFinalizersAreRootsAndCounted) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, FinalizerStall, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 }  // namespace
 }  // namespace leakseek

@@ -113,11 +113,7 @@ TEST_P(ObjectTypesTest, AtLeastNinetyPercentOfLiveBytesAreTyped) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, ObjectTypesTest, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 }  // namespace
 }  // namespace leakseek::heap

@@ -121,11 +121,7 @@ TEST_P(Retention, BlockedFinalizerAndItsQueue) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, Retention, ::testing::ValuesIn(test::go_versions()),
-                         [](const auto& info) {
-                           std::string s = info.param;
-                           std::replace(s.begin(), s.end(), '.', '_');
-                           return s;
-                         });
+                         test::GoVersionName());
 
 }  // namespace
 }  // namespace leakseek::heap

@@ -8,6 +8,17 @@ namespace leakseek::test {
 
 // The Go versions fixtures are built with; each fixture exists once per version.
 const std::vector<std::string>& go_versions();
+// Names the instances of a test parameterised by go_versions(): "go1.23" -> "go1_23", since
+// gtest allows only letters, digits and underscores.
+struct GoVersionName {
+  template <typename Info>
+  std::string operator()(const Info& info) const {
+    std::string s = info.param;
+    for (char& c : s)
+      if (c == '.') c = '_';
+    return s;
+  }
+};
 std::string fixture_dir();
 // Path of fixture NAME (e.g. "heapfixture") built with GO (e.g. "go1.23"), with an extension
 // ("dump", "json") or none for the program binary.
