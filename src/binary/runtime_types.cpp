@@ -256,7 +256,10 @@ std::optional<TypeDescriptor> RuntimeTypes::descriptor(uint64_t addr) const {
   d.hash = static_cast<uint32_t>(word(b.data() + 2 * p, 4));
   d.tflag = b[2 * p + 4];
   d.kind = b[2 * p + 7] & kKindMask;
-  d.direct_iface = b[2 * p + 7] & kKindDirectIface;
+  // Pointer-shaped types (one word, and that word a pointer) are stored directly in an
+  // interface's data word. Go up to 1.25 also flags them in Kind_; Go 1.26 moved the flag to
+  // TFlag and leaves the Kind_ bit clear, so the shape itself is the test that holds for all.
+  d.direct_iface = (b[2 * p + 7] & kKindDirectIface) || (d.size == p && d.ptr_bytes == p);
   auto str = static_cast<int32_t>(word(b.data() + 4 * p + 8, 4));
   if (d.kind == 0 || d.kind > kMaxKind || d.ptr_bytes > d.size || str <= 0) return std::nullopt;
   auto name = name_at(types_begin_ + static_cast<uint64_t>(str));
