@@ -20,8 +20,7 @@ void add_heap_args(CLI::App& cmd, HeapArgs& args) {
   cmd.add_flag("--json", args.json, "print JSON");
 }
 
-LoadedHeap load_heap(const HeapArgs& args) {
-  LoadedHeap out;
+LoadedHeap::LoadedHeap(const HeapArgs& args) {
   format::ReadOptions options;
   const bool show_progress = !args.json && isatty(STDERR_FILENO);
   if (show_progress) {
@@ -32,23 +31,24 @@ LoadedHeap load_heap(const HeapArgs& args) {
       if (done >= total) fmt::print(stderr, "\r\033[K");
     };
   }
-  out.model = heap::load_heap_dump(args.dump, options);
-  if (!args.program.empty()) out.symbols = binary::ProgramSymbols::load(args.program);
-  if (out.symbols) {
-    out.dwarf = binary::DwarfTypes::load(args.program);
-    out.runtime = binary::RuntimeTypes::load(args.program, *out.dwarf);
-    out.types = heap::type_objects(out.model, *out.dwarf, *out.runtime);
+  model = heap::load_heap_dump(args.dump, options);
+  if (!args.program.empty()) symbols = binary::ProgramSymbols::load(args.program);
+  if (symbols) {
+    dwarf = binary::DwarfTypes::load(args.program);
+    runtime = binary::RuntimeTypes::load(args.program, *dwarf);
+    typing_ = std::async(std::launch::async, [this] {
+                return heap::type_objects(model, *dwarf, *runtime);
+              }).share();
   }
-  if (out.symbols && !args.json) {
-    std::vector<std::string> missing = out.symbols->limitations();
-    for (const auto& l : out.dwarf->limitations()) missing.push_back(l);
-    for (const auto& l : out.runtime->limitations()) missing.push_back(l);
+  if (symbols && !args.json) {
+    std::vector<std::string> missing = symbols->limitations();
+    for (const auto& l : dwarf->limitations()) missing.push_back(l);
+    for (const auto& l : runtime->limitations()) missing.push_back(l);
     // Each binary-reading layer may notice the same gap; say each once.
     std::sort(missing.begin(), missing.end());
     missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
     for (const auto& l : missing) fmt::print(stderr, "leakseek: {}: {}\n", args.program, l);
   }
-  return out;
 }
 
 uint64_t parse_address(const std::string& text) {

@@ -2,6 +2,7 @@
 // What every `leakseek heap` subcommand shares: its common flags, loading the dump (with progress
 // on a terminal) and the program's symbols, and parsing addresses.
 #include <CLI/CLI.hpp>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,19 +25,34 @@ struct HeapArgs {
 // Adds DUMP, --program and --json to a heap subcommand.
 void add_heap_args(CLI::App& cmd, HeapArgs& args);
 
-struct LoadedHeap {
+// The dump and, with --program, the binary. Typing every object from the binary runs on a thread
+// of its own while the command analyses the graph (the two share nothing but read-only input);
+// types() waits for it. Neither copied nor moved: the typing thread holds references into it.
+class LoadedHeap {
+ public:
+  explicit LoadedHeap(const HeapArgs& args);
+  LoadedHeap(const LoadedHeap&) = delete;
+  LoadedHeap& operator=(const LoadedHeap&) = delete;
+
   heap::HeapModel model;
   std::optional<binary::ProgramSymbols> symbols;
   std::optional<binary::DwarfTypes> dwarf;
   std::optional<binary::RuntimeTypes> runtime;
-  std::optional<heap::ObjectTypes> types;
+
+  // nullptr without --program.
+  const heap::ObjectTypes* types() const { return typing_.valid() ? &typing_.get() : nullptr; }
   report::HeapContext context() const {
-    return {model, symbols ? &*symbols : nullptr, dwarf ? &*dwarf : nullptr,
-            types ? &*types : nullptr};
+    return {model, symbols ? &*symbols : nullptr, dwarf ? &*dwarf : nullptr, types()};
   }
+
+ private:
+  std::shared_future<heap::ObjectTypes> typing_;  // last: joined before the rest is destroyed
 };
 
-LoadedHeap load_heap(const HeapArgs& args);
+// Guaranteed copy elision: `auto h = load_heap(args);` builds it in place.
+inline LoadedHeap load_heap(const HeapArgs& args) {
+  return LoadedHeap(args);
+}
 
 // "0xc000010000" or decimal. Throws UsageError.
 uint64_t parse_address(const std::string& text);

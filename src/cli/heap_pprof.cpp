@@ -33,7 +33,7 @@ void add_heap_pprof(CLI::App& heap) {
     auto groups = heap::group_roots(h.model, h.symbols ? &*h.symbols : nullptr);
     heap::RetentionGraph graph(h.model, groups);
     auto tree = heap::compute_dominators(graph);
-    auto stacks = heap::retention_profile(graph, tree, h.types ? &*h.types : nullptr, *options);
+    auto stacks = heap::retention_profile(graph, tree, h.types(), *options);
     auto profile =
         report::retention_pprof(h.context(), groups, stacks, "leakseek heap pprof " + args->dump);
     write_output(*output, format::write_pprof(profile, !*raw));

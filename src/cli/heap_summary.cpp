@@ -37,7 +37,7 @@ void add_heap_summary(CLI::App& heap) {
     auto ctx = h.context();
     // With the binary, what the memory is: the types that retain the most.
     std::optional<heap::TypeHistogram> types;
-    if (h.types) types = heap::type_histogram(graph, tree, children, *h.types);
+    if (h.types()) types = heap::type_histogram(graph, tree, children, *h.types());
     if (args->json) {
       auto j = report::summary_json(s);
       report::add_retention_json(ctx, groups, retention, j);

@@ -23,7 +23,7 @@ void add_heap_types(CLI::App& heap) {
     auto groups = heap::group_roots(h.model, &*h.symbols);
     heap::RetentionGraph graph(h.model, groups);
     auto tree = heap::compute_dominators(graph);
-    auto hist = heap::type_histogram(graph, tree, heap::dominator_children(tree), *h.types);
+    auto hist = heap::type_histogram(graph, tree, heap::dominator_children(tree), *h.types());
     auto ctx = h.context();
     if (args->json) {
       fmt::print("{}\n", report::type_histogram_json(ctx, hist, *limit).dump(2));
