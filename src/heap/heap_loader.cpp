@@ -25,7 +25,9 @@ struct PendingRoot {
 
 class ModelBuilder : public format::HeapDumpVisitor {
  public:
-  explicit ModelBuilder(HeapModel& m) : m_(m) { raw_edge_begin_.push_back(0); }
+  ModelBuilder(HeapModel& m, bool release_pages) : m_(m), release_pages_(release_pages) {
+    raw_edge_begin_.push_back(0);
+  }
 
   void on_params(const format::ParamsRecord& r, uint64_t) override { m_.params = r; }
 
@@ -290,7 +292,11 @@ class ModelBuilder : public format::HeapDumpVisitor {
     std::vector<PendingRoot>().swap(pending_);
     // An object with a finalizer is not itself a root, but everything it points to is: the
     // collector must keep them for the finalizer to see.
+    // These objects lie all over the dump, and the kernel may map a whole large page-cache folio
+    // (up to 2 MiB) for each one read: drop the mapped pages every few dozen objects, or a
+    // thousand finalizers would bring most of the dump back into the process.
     for (size_t i = 0; i < m_.finalizers.size(); i++) {
+      if (i % 32 == 31 && release_pages_) m_.file->release(0, m_.file->size());
       ObjectId obj = m_.find(m_.finalizers[i].object);
       if (obj == kNoObject) continue;
       for (uint64_t off : m_.pointer_offsets(obj)) {
@@ -302,6 +308,7 @@ class ModelBuilder : public format::HeapDumpVisitor {
   }
 
   HeapModel& m_;
+  const bool release_pages_;
   // Objects in file order, until finish() sorts them into the model.
   ChunkedVector<uint64_t> addr_;
   ChunkedVector<uint32_t> size32_;
@@ -317,7 +324,7 @@ class ModelBuilder : public format::HeapDumpVisitor {
 HeapModel load_heap_dump(const std::string& path, const format::ReadOptions& options) {
   HeapModel m;
   m.file = MappedFile::open(path);
-  ModelBuilder builder(m);
+  ModelBuilder builder(m, options.release_pages);
   m.record_counts = format::read_heap_dump(*m.file, builder, options);
   builder.finish();
   return m;
