@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/go_version.h"
 #include "util/input_error.h"
 
 namespace leakseek::binary {
@@ -42,15 +43,6 @@ struct RuntimeTypes::ElfFacts {
 };
 
 namespace {
-
-// "go1.23.5" -> 23; nullopt for development versions and anything unexpected.
-std::optional<int> minor_version(std::string_view v) {
-  if (v.substr(0, 4) != "go1.") return std::nullopt;
-  int minor = 0;
-  size_t i = 4;
-  for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; i++) minor = minor * 10 + (v[i] - '0');
-  return i > 4 ? std::optional(minor) : std::nullopt;
-}
 
 std::optional<uint64_t> uvarint(std::span<const uint8_t> b, size_t& pos) {
   uint64_t v = 0;
@@ -153,7 +145,7 @@ void RuntimeTypes::find_go_version(const ElfFacts& facts) {
     }
   }
   // Names carried a 2-byte length before Go 1.17; unknown versions are taken as current.
-  auto minor = minor_version(go_version_);
+  auto minor = go_minor_version(go_version_);
   varint_names_ = !minor || *minor >= 17;
 }
 

@@ -4,6 +4,9 @@
 
 #include <unordered_map>
 
+#include "heap/oid_search.h"
+#include "util/go_version.h"
+
 namespace leakseek::heap {
 
 using binary::GoType;
@@ -15,25 +18,11 @@ using binary::WordRole;
 
 namespace {
 
-// Go 1.22+ puts an 8-byte type header at the start of small-size-class slots over 512 bytes
-// that hold pointers; larger objects keep their type in the span, outside the dump.
-// (runtime.minSizeForMallocHeader is PtrSize * ptrBits: 512 on 64-bit, 128 on 32-bit.) Slots of
-// exactly 32768 bytes also hold large objects, which have no header: a header there must match
-// the dump's pointer fields.
-uint64_t header_min_size(uint64_t ptr_size) {
-  return ptr_size * 8 * ptr_size + 1;
-}
-constexpr uint64_t kHeaderMaxSize = 32768;
-
-bool go_at_least_122(std::string_view v) {
-  unsigned minor = 0;
-  if (!v.starts_with("go1.")) return false;
-  for (char c : v.substr(4)) {
-    if (c < '0' || c > '9') break;
-    minor = minor * 10 + static_cast<unsigned>(c - '0');
-  }
-  return minor >= 22;
-}
+// Go 1.22+ puts an 8-byte type header at the start of small-size-class slots that hold
+// pointers (may_have_type_header); larger objects keep their type in the span, outside the
+// dump. Slots of exactly 32768 bytes also hold large objects, which have no header: a header
+// there must match the dump's pointer fields.
+constexpr uint64_t kLargestHeaderSlot = 32768;
 
 // A word holder: an object's contents or a data/bss segment, read through the dump.
 struct Block {
@@ -49,8 +38,7 @@ class Typer {
         dwarf_(dwarf),
         runtime_(runtime),
         out_(out),
-        headers_(go_at_least_122(model.go_version())),
-        header_min_(header_min_size(model.ptr_size())) {
+        headers_(go_minor_version(model.go_version()).value_or(0) >= 22) {
     for (const auto& it : model.itabs) itab_type_.emplace(it.addr, it.type);
   }
 
@@ -88,7 +76,7 @@ class Typer {
     std::unordered_map<uint64_t, TypeId> cache;
     for (ObjectId id = 0; id < model_.object_count(); id++) {
       uint64_t size = model_.size(id);
-      if (size < header_min_ || size > kHeaderMaxSize) continue;
+      if (!may_have_type_header(model_, size)) continue;
       touched(0);  // one word: one page
       uint64_t hdr = model_.word_at(model_.object_contents[id], 0);
       if (!runtime_.in_types(hdr)) continue;
@@ -97,7 +85,7 @@ class Typer {
       TypeId t = it->second;
       // Only objects with pointers have headers: a pointer-free type in word 0 is data.
       if (t == kNoType || dwarf_.type(t).size == 0 || !dwarf_.type(t).has_pointers) continue;
-      if (size == kHeaderMaxSize && !header_matches_fields(id, t)) continue;
+      if (size == kLargestHeaderSlot && !header_matches_fields(id, t)) continue;
       bool many = size - 8 >= 2 * dwarf_.type(t).size;
       if (set(id, t, many ? ObjectShape::kArray : ObjectShape::kValue, 8, true))
         out_.stats.seeds_headers++;
@@ -266,8 +254,8 @@ class Typer {
     uint64_t off = value - model_.object_addr[id];
     uint64_t size = model_.size(id);
     // 8 bytes in is the start of the data only after a header, which only pointerful types get.
-    bool after_header = off == 8 && headers_ && size >= header_min_ && size <= kHeaderMaxSize &&
-                        t != kNoType && dwarf_.type(t).has_pointers;
+    bool after_header = off == 8 && may_have_type_header(model_, size) && t != kNoType &&
+                        dwarf_.type(t).has_pointers;
     if (off != 0 && !after_header) return false;
     return set(id, t, shape, static_cast<uint8_t>(off), certain);
   }
@@ -338,7 +326,6 @@ class Typer {
   const binary::RuntimeTypes& runtime_;
   ObjectTypes& out_;
   const bool headers_;
-  const uint64_t header_min_;
   std::vector<ObjectId> work_;
   std::unordered_map<TypeId, std::vector<PointerWord>> layouts_;
   std::unordered_map<uint64_t, uint64_t> itab_type_;

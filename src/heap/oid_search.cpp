@@ -5,6 +5,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "util/go_version.h"
 #include "util/input_error.h"
 
 namespace leakseek::heap {
@@ -40,10 +41,10 @@ std::vector<OidEntry> parse_oid_list(const std::string& path, const std::string&
 }
 
 bool may_have_type_header(const HeapModel& model, uint64_t size) {
-  int major = 0, minor = 0;
-  std::string v(model.go_version());
-  if (std::sscanf(v.c_str(), "go%d.%d", &major, &minor) != 2) return false;
-  return (major > 1 || minor >= 22) && size > 512 && size <= 32768;
+  // runtime.minSizeForMallocHeader is PtrSize * ptrBits: 512 on 64-bit, 128 on 32-bit.
+  const uint64_t ps = model.ptr_size();
+  return go_minor_version(model.go_version()).value_or(0) >= 22 && size > ps * 8 * ps &&
+         size <= 32768;
 }
 
 std::vector<OidMatch> find_by_oid(const HeapModel& model, const std::vector<OidEntry>& entries,
