@@ -19,5 +19,8 @@ void add_heap_types(CLI::App& heap);
 void add_profile_commands(CLI::App& app);
 // `leakseek goroutines` (goroutine dumps in every form).
 void add_goroutines_command(CLI::App& app);
+// `leakseek watch` (the daemon) and `leakseek demo` (the daemon on the bundled leaky service).
+void add_watch_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
 
 }  // namespace leakseek::cli

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   leakseek::cli::add_heap_find(*heap);
   leakseek::cli::add_profile_commands(app);
   leakseek::cli::add_goroutines_command(app);
+  leakseek::cli::add_watch_command(app);
+  leakseek::cli::add_demo_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {

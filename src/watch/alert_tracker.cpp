@@ -1,0 +1,41 @@
+#include "watch/alert_tracker.h"
+
+#include <unordered_map>
+
+namespace leakseek::watch {
+
+AlertChanges reconcile_alerts(const std::vector<Alert>& firing,
+                              const std::vector<Finding>& findings, int64_t now_nanos,
+                              int64_t resolve_after_nanos) {
+  AlertChanges changes;
+  std::unordered_map<std::string, const Finding*> found;
+  for (const auto& f : findings) found.emplace(f.key, &f);
+
+  for (const auto& alert : firing) {
+    if (auto it = found.find(alert.finding.key); it != found.end()) {
+      Alert a = alert;
+      a.finding = *it->second;
+      a.updated_nanos = now_nanos;
+      changes.updated.push_back(std::move(a));
+      found.erase(it);
+    } else if (now_nanos - alert.updated_nanos >= resolve_after_nanos) {
+      Alert a = alert;
+      a.state = AlertState::resolved;
+      a.resolved_nanos = now_nanos;
+      changes.resolved.push_back(std::move(a));
+    }
+  }
+  // In findings order, so the most important (heap growth first) opens first.
+  for (const auto& f : findings) {
+    if (!found.contains(f.key)) continue;
+    found.erase(f.key);
+    Alert a;
+    a.finding = f;
+    a.started_nanos = now_nanos;
+    a.updated_nanos = now_nanos;
+    changes.opened.push_back(std::move(a));
+  }
+  return changes;
+}
+
+}  // namespace leakseek::watch

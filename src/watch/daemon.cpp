@@ -1,0 +1,281 @@
+#include "watch/daemon.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <thread>
+
+#include "format/goroutine_dump_reader.h"
+#include "format/pprof_reader.h"
+#include "util/input_error.h"
+#include "watch/alert_tracker.h"
+#include "watch/metrics_series.h"
+#include "watch/notifier.h"
+#include "watch/scraper.h"
+#include "watch/snapshot_series.h"
+#include "watch/store.h"
+#include "watch/target_window.h"
+
+namespace leakseek::watch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t wall_nanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+constexpr int64_t kRetentionEveryNanos = int64_t{3600} * 1'000'000'000;
+
+struct TargetRun {
+  TargetConfig config;
+  int64_t id = 0;
+  std::vector<std::pair<SnapshotKind, std::string>> endpoints;
+  Clock::time_point next_due;
+  int step = -1;  // endpoint being fetched; -1 between rounds
+  Clock::time_point round_start;
+  std::string round_error;
+  TargetStatus status;
+  std::unique_ptr<TargetWindow> window;
+  std::vector<Alert> firing;
+};
+
+std::string describe_error(const std::exception& e) {
+  if (const auto* input = dynamic_cast<const InputError*>(&e)) return input->describe();
+  return e.what();
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+  WatchConfig config;
+  StatusBoard& board;
+  DaemonHooks hooks;
+  std::string store_path;
+  std::unique_ptr<Store> store;
+  StackPool stacks;
+  std::vector<TargetRun> targets;
+  std::unique_ptr<Scraper> scraper;
+  std::unique_ptr<Notifier> notifier;
+  int64_t last_retention = 0;
+
+  Impl(WatchConfig c, StatusBoard& b, DaemonHooks h)
+      : config(std::move(c)), board(b), hooks(std::move(h)) {
+    std::filesystem::create_directories(config.data_dir);
+    store_path = (std::filesystem::path(config.data_dir) / "leakseek.db").string();
+    store = std::make_unique<Store>(store_path);
+    scraper = std::make_unique<Scraper>(config.scrape);
+    notifier = std::make_unique<Notifier>(config.receivers, config.notify);
+    std::vector<Alert> firing = store->firing_alerts();
+    const auto start = Clock::now();
+    const int64_t since = wall_nanos() - config.window_nanos;
+    for (size_t i = 0; i < config.targets.size(); i++) {
+      TargetRun t;
+      t.config = config.targets[i];
+      t.id = store->upsert_target(t.config.name, t.config.url, t.config.labels);
+      t.endpoints.emplace_back(SnapshotKind::heap, t.config.url + config.heap_path);
+      t.endpoints.emplace_back(SnapshotKind::goroutine, t.config.url + config.goroutine_path);
+      if (!config.metrics_path.empty())
+        t.endpoints.emplace_back(SnapshotKind::metrics, t.config.url + config.metrics_path);
+      // Spread first scrapes over one interval so 1,000 targets do not all start at once.
+      t.next_due =
+          start + std::chrono::nanoseconds(config.interval_nanos * static_cast<int64_t>(i) /
+                                           static_cast<int64_t>(config.targets.size()));
+      t.status.name = t.config.name;
+      t.status.url = t.config.url;
+      t.status.labels = t.config.labels;
+      t.window = std::make_unique<TargetWindow>(t.config.name, config.window_nanos, stacks);
+      resume(t, since);
+      for (const auto& a : firing)
+        if (a.finding.target == t.config.name) t.firing.push_back(a);
+      t.status.firing_alerts = t.firing.size();
+      board.set(t.status);
+      targets.push_back(std::move(t));
+    }
+    board.set_store_bytes(store->size_bytes());
+  }
+
+  // Loads the window back from the store, so a restart does not wait a whole window to detect.
+  void resume(TargetRun& t, int64_t since) {
+    for (auto kind : {SnapshotKind::heap, SnapshotKind::goroutine, SnapshotKind::metrics}) {
+      for (const auto& info : store->snapshots(t.id, kind, since)) {
+        t.window->add(info, store->snapshot_sites(info.id), store->scalars(info.id));
+        if (kind == SnapshotKind::heap) t.status.heap_inuse_bytes = info.total;
+        if (kind == SnapshotKind::goroutine) t.status.goroutines = info.total;
+      }
+    }
+  }
+
+  void start_round(TargetRun& t, size_t index) {
+    t.step = 0;
+    t.round_start = Clock::now();
+    t.round_error.clear();
+    scraper->submit({index * 4, t.endpoints[0].second});
+  }
+
+  SnapshotSeries extract(SnapshotKind kind, const ScrapeResult& r) {
+    switch (kind) {
+      case SnapshotKind::heap:
+        return heap_snapshot_series(format::read_pprof(r.body, r.url));
+      case SnapshotKind::goroutine:
+        return goroutine_snapshot_series(format::read_goroutine_dump(r.body, r.url));
+      case SnapshotKind::metrics:
+        return metrics_snapshot_series(r.body, r.url);
+    }
+    return {};
+  }
+
+  void record(TargetRun& t, SnapshotKind kind, const ScrapeResult& r) {
+    if (!r.ok) {
+      t.round_error = std::string(snapshot_kind_name(kind)) + ": " + r.url + ": " + r.error;
+      return;
+    }
+    SnapshotSeries series;
+    try {
+      series = extract(kind, r);
+    } catch (const std::exception& e) {
+      t.round_error = std::string(snapshot_kind_name(kind)) + ": " + describe_error(e);
+      return;
+    }
+    SnapshotInfo info;
+    info.target_id = t.id;
+    info.kind = kind;
+    info.time_nanos = wall_nanos();
+    info.raw_bytes = static_cast<int64_t>(r.body.size());
+    info.total = series.total;
+    info.total_count = series.total_count;
+    info.finalizer_function = series.finalizer_function;
+    info.id = store->add_snapshot(t.id, kind, info.time_nanos, r.body, series);
+    t.window->add(info, series);
+    if (kind == SnapshotKind::heap) t.status.heap_inuse_bytes = series.total;
+    if (kind == SnapshotKind::goroutine) t.status.goroutines = series.total;
+    if (kind == SnapshotKind::metrics) {
+      auto q = series.scalars.find("go_gc_finalizers_queued_finalizers_total");
+      auto e = series.scalars.find("go_gc_finalizers_executed_finalizers_total");
+      if (q != series.scalars.end() && e != series.scalars.end())
+        t.status.finalizer_queue = q->second - e->second;
+    }
+  }
+
+  void evaluate(TargetRun& t) {
+    const int64_t now = wall_nanos();
+    const auto findings = detect(t.window->history(), config.thresholds);
+    const auto changes = reconcile_alerts(t.firing, findings, now, config.resolve_after_nanos);
+    std::vector<Alert> firing;
+    for (auto a : changes.opened) {
+      a.id = store->save_alert(a);
+      notifier->notify(a);
+      if (hooks.on_alert_change) hooks.on_alert_change(a);
+      firing.push_back(std::move(a));
+    }
+    for (const auto& a : changes.updated) {
+      store->save_alert(a);
+      firing.push_back(a);
+    }
+    for (const auto& a : changes.resolved) {
+      store->save_alert(a);
+      notifier->notify(a);
+      if (hooks.on_alert_change) hooks.on_alert_change(a);
+    }
+    // Alerts not yet old enough to resolve stay firing as they were.
+    for (const auto& a : t.firing) {
+      auto same = [&](const Alert& b) { return b.id == a.id; };
+      if (std::none_of(firing.begin(), firing.end(), same) &&
+          std::none_of(changes.resolved.begin(), changes.resolved.end(), same))
+        firing.push_back(a);
+    }
+    t.firing = std::move(firing);
+    t.status.firing_alerts = t.firing.size();
+  }
+
+  void finish_round(TargetRun& t) {
+    t.step = -1;
+    t.status.scrapes++;
+    t.status.last_scrape_nanos = wall_nanos();
+    t.status.last_scrape_seconds =
+        std::chrono::duration<double>(Clock::now() - t.round_start).count();
+    t.status.up = t.round_error.empty();
+    if (!t.round_error.empty()) {
+      t.status.scrape_errors++;
+      t.status.last_error = t.round_error;
+    }
+    try {
+      evaluate(t);
+    } catch (const StoreError& e) {
+      t.status.last_error = e.what();
+    }
+    board.set(t.status);
+    if (hooks.on_round) hooks.on_round(t.config.name);
+  }
+
+  void handle(const ScrapeResult& r) {
+    const size_t index = r.tag / 4;
+    if (index >= targets.size()) return;
+    TargetRun& t = targets[index];
+    if (t.step < 0) return;
+    record(t, t.endpoints[static_cast<size_t>(t.step)].first, r);
+    // A target that refuses its heap profile is down: do not hammer it with the rest.
+    if (!r.ok && t.step == 0) return finish_round(t);
+    if (++t.step < static_cast<int>(t.endpoints.size()))
+      scraper->submit({index * 4 + static_cast<uint64_t>(t.step),
+                       t.endpoints[static_cast<size_t>(t.step)].second});
+    else
+      finish_round(t);
+  }
+
+  void maintain() {
+    const int64_t now = wall_nanos();
+    if (now - last_retention >= kRetentionEveryNanos) {
+      store->apply_retention(now, config.retention);
+      last_retention = now;
+    }
+    board.set_store_bytes(store->size_bytes());
+  }
+
+  void run(const std::atomic<bool>& stop) {
+    const auto interval = std::chrono::nanoseconds(config.interval_nanos);
+    auto next_maintenance = Clock::now();
+    while (!stop.load()) {
+      auto now = Clock::now();
+      auto wake = now + std::chrono::milliseconds(200);
+      for (size_t i = 0; i < targets.size(); i++) {
+        TargetRun& t = targets[i];
+        if (t.step < 0 && now >= t.next_due) {
+          start_round(t, i);
+          // A round that overran its slot starts the next one an interval after now, rather
+          // than queueing catch-up scrapes.
+          t.next_due += interval;
+          if (t.next_due <= now) t.next_due = now + interval;
+        }
+        if (t.step < 0) wake = std::min(wake, t.next_due);
+      }
+      const auto wait = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now),
+                                 std::chrono::milliseconds(1));
+      // The scraper returns at once when it has nothing to do; between rounds the loop sleeps.
+      if (scraper->pending() == 0) std::this_thread::sleep_for(wait);
+      for (const auto& r : scraper->poll(wait)) handle(r);
+      if (Clock::now() >= next_maintenance) {
+        maintain();
+        next_maintenance = Clock::now() + std::chrono::seconds(5);
+      }
+    }
+    notifier->flush(std::chrono::milliseconds(2000));
+  }
+};
+
+Daemon::Daemon(WatchConfig config, StatusBoard& board, DaemonHooks hooks)
+    : impl_(std::make_unique<Impl>(std::move(config), board, std::move(hooks))) {}
+Daemon::~Daemon() = default;
+
+const std::string& Daemon::store_path() const {
+  return impl_->store_path;
+}
+void Daemon::run(const std::atomic<bool>& stop) {
+  impl_->run(stop);
+}
+
+}  // namespace leakseek::watch

@@ -1,0 +1,264 @@
+#include "watch/detector.h"
+
+#include <fmt/format.h>
+#include <algorithm>
+#include <cinttypes>
+#include <unordered_map>
+
+#include "goroutines/runtime_owned.h"
+#include "report/units.h"
+#include "watch/target_window.h"
+
+namespace leakseek::watch {
+
+namespace {
+
+constexpr double kNanosPerHour = 3600e9;
+
+std::vector<double> hours_since_first(const std::vector<SnapshotInfo>& snapshots) {
+  std::vector<double> hours;
+  hours.reserve(snapshots.size());
+  for (const auto& s : snapshots)
+    hours.push_back(static_cast<double>(s.time_nanos - snapshots.front().time_nanos) /
+                    kNanosPerHour);
+  return hours;
+}
+
+// The frame a human would name the site by: for goroutines, where the program waits (the first
+// frame outside the runtime), for allocations the allocating function (the leaf).
+std::string site_name(const std::vector<std::string>& frames, bool skip_runtime) {
+  if (frames.empty()) return "<unknown>";
+  if (skip_runtime)
+    for (const auto& f : frames)
+      if (!goroutines::is_runtime_internal(f)) return f;
+  return frames.front();
+}
+
+std::string site_key(const std::string& target, AlertKind kind,
+                     const std::vector<std::string>& frames) {
+  return fmt::format("{}/{}/{:016x}", target, alert_kind_name(kind), stack_hash(frames));
+}
+
+std::vector<int64_t> ids_of(const std::vector<SnapshotInfo>& snapshots) {
+  std::vector<int64_t> ids;
+  for (const auto& s : snapshots) ids.push_back(s.id);
+  return ids;
+}
+
+std::vector<int64_t> ids_of(const std::vector<SeriesPoint>& points) {
+  std::vector<int64_t> ids;
+  for (const auto& p : points) ids.push_back(p.snapshot_id);
+  return ids;
+}
+
+Finding site_finding(const std::string& target, AlertKind kind, const SiteTrend& trend,
+                     bool goroutines) {
+  Finding f;
+  f.kind = kind;
+  f.target = target;
+  f.site = site_name(trend.frames, goroutines);
+  f.key = site_key(target, kind, trend.frames);
+  f.stack = trend.frames;
+  f.snapshot_ids = ids_of(trend.points);
+  f.numbers = {{"slope_per_hour", trend.slope_per_hour},
+               {"r2", trend.r2},
+               {"first", static_cast<double>(trend.first)},
+               {"last", static_cast<double>(trend.last)},
+               {"points", static_cast<double>(trend.points.size())}};
+  if (goroutines)
+    f.summary = fmt::format("goroutines in {} grow by {:.0f}/h ({} -> {}, R² {:.2f})", f.site,
+                            trend.slope_per_hour, trend.first, trend.last, trend.r2);
+  else
+    f.summary =
+        fmt::format("in-use heap allocated by {} grows by {}/h ({} -> {}, R² {:.2f})", f.site,
+                    report::human_bytes(static_cast<int64_t>(trend.slope_per_hour)),
+                    report::human_bytes(trend.first), report::human_bytes(trend.last), trend.r2);
+  return f;
+}
+
+void add_heap_growth(const TargetHistory& h, const DetectionThresholds& t,
+                     const std::vector<SiteTrend>& sites, std::vector<Finding>& out) {
+  if (h.heap.size() < t.min_points) return;
+  std::vector<int64_t> totals;
+  for (const auto& s : h.heap) totals.push_back(s.total);
+  const auto st = profiles::series_stats(hours_since_first(h.heap), totals);
+  if (st.slope <= t.heap_slope_bytes_per_hour || st.r2 <= t.min_r2) return;
+  Finding f;
+  f.kind = AlertKind::heap_growth;
+  f.target = h.target;
+  f.key = fmt::format("{}/{}", h.target, alert_kind_name(f.kind));
+  f.severity = "critical";
+  f.snapshot_ids = ids_of(h.heap);
+  f.numbers = {{"slope_per_hour", st.slope},
+               {"r2", st.r2},
+               {"first", static_cast<double>(totals.front())},
+               {"last", static_cast<double>(totals.back())},
+               {"points", static_cast<double>(totals.size())}};
+  // The steepest site is the first place to look.
+  if (!sites.empty() && sites.front().growing) {
+    f.site = site_name(sites.front().frames, false);
+    f.stack = sites.front().frames;
+  }
+  f.summary = fmt::format("in-use heap grows by {}/h ({} -> {}, R² {:.2f}){}",
+                          report::human_bytes(static_cast<int64_t>(st.slope)),
+                          report::human_bytes(totals.front()), report::human_bytes(totals.back()),
+                          st.r2, f.site.empty() ? "" : ", fastest in " + f.site);
+  out.push_back(std::move(f));
+}
+
+void add_new_groups(const TargetHistory& h, const DetectionThresholds& t,
+                    std::vector<Finding>& out) {
+  if (h.goroutine.size() < 2) return;
+  const int64_t first_id = h.goroutine.front().id;
+  const int64_t last_id = h.goroutine.back().id;
+  for (const auto& s : h.goroutine_sites) {
+    if (s.points.empty() || s.points.back().snapshot_id != last_id) continue;
+    const bool new_in_window = std::none_of(
+        s.points.begin(), s.points.end(), [&](const auto& p) { return p.snapshot_id == first_id; });
+    if (!new_in_window || s.points.back().value < t.new_group_min_goroutines) continue;
+    Finding f;
+    f.kind = AlertKind::goroutine_group;
+    f.target = h.target;
+    f.site = site_name(s.frames, true);
+    f.key = site_key(h.target, f.kind, s.frames);
+    f.stack = s.frames;
+    f.snapshot_ids = ids_of(s.points);
+    f.numbers = {{"goroutines", static_cast<double>(s.points.back().value)}};
+    f.summary = fmt::format("{} goroutines appeared waiting in {}", s.points.back().value, f.site);
+    out.push_back(std::move(f));
+  }
+}
+
+std::vector<std::string> stack_through(const TargetHistory& h, const std::string& function) {
+  for (const auto& s : h.goroutine_sites)
+    if (std::find(s.frames.begin(), s.frames.end(), function) != s.frames.end()) return s.frames;
+  return {function};
+}
+
+double scalar(const std::map<std::string, double>& scalars, const char* name, double fallback) {
+  auto it = scalars.find(name);
+  return it == scalars.end() ? fallback : it->second;
+}
+
+void add_finalizer_stall(const TargetHistory& h, const DetectionThresholds& t,
+                         std::vector<Finding>& out) {
+  Finding f;
+  f.kind = AlertKind::finalizer_stall;
+  f.target = h.target;
+  f.key = fmt::format("{}/{}", h.target, alert_kind_name(f.kind));
+  f.severity = "critical";
+
+  // The same user function in the last N goroutine scrapes: one finalizer that never returns.
+  const size_t n = h.goroutine.size();
+  if (n > 0 && n >= t.finalizer_stall_scrapes && !h.goroutine.back().finalizer_function.empty()) {
+    const std::string& fn = h.goroutine.back().finalizer_function;
+    bool same = true;
+    for (size_t i = n - t.finalizer_stall_scrapes; i < n; i++)
+      same = same && h.goroutine[i].finalizer_function == fn;
+    const double wait = h.goroutine_scalars.size() == n
+                            ? scalar(h.goroutine_scalars.back(), "finalizer.wait_minutes", 0)
+                            : 0;
+    if (same || wait >= static_cast<double>(t.finalizer_wait_minutes)) {
+      f.site = fn;
+      f.stack = stack_through(h, fn);
+      for (size_t i = n - std::min(n, t.finalizer_stall_scrapes); i < n; i++)
+        f.snapshot_ids.push_back(h.goroutine[i].id);
+      f.numbers = {{"scrapes", static_cast<double>(t.finalizer_stall_scrapes)}};
+      // debug=1 dumps carry no wait times: a 0 there would read as "just started".
+      if (wait > 0) f.numbers["wait_minutes"] = wait;
+      f.summary = fmt::format(
+          "the finalizer goroutine is stuck in {} across {} scrapes: no other finalizer runs", fn,
+          t.finalizer_stall_scrapes);
+    }
+  }
+  // The runtime's own counters (Go 1.26 /metrics): finalizers queue up but none run.
+  const size_t m = h.metrics.size();
+  if (f.summary.empty() && m >= t.finalizer_stall_scrapes && m == h.metrics_scalars.size()) {
+    const auto& first = h.metrics_scalars[m - t.finalizer_stall_scrapes];
+    const auto& last = h.metrics_scalars.back();
+    const char* kQueued = "go_gc_finalizers_queued_finalizers_total";
+    const char* kExecuted = "go_gc_finalizers_executed_finalizers_total";
+    const double q0 = scalar(first, kQueued, -1), q1 = scalar(last, kQueued, -1);
+    const double e0 = scalar(first, kExecuted, -1), e1 = scalar(last, kExecuted, -1);
+    if (q0 >= 0 && e0 >= 0 && q1 > q0 && e1 == e0) {
+      f.numbers = {{"queued", q1}, {"executed", e1}, {"queue", q1 - e1}};
+      for (size_t i = m - t.finalizer_stall_scrapes; i < m; i++)
+        f.snapshot_ids.push_back(h.metrics[i].id);
+      if (n > 0 && !h.goroutine.back().finalizer_function.empty()) {
+        f.site = h.goroutine.back().finalizer_function;
+        f.stack = stack_through(h, f.site);
+      }
+      f.summary = fmt::format(
+          "finalizers are queued ({:.0f} -> {:.0f}) but none ran ({:.0f} executed) over {} scrapes",
+          q0, q1, e1, t.finalizer_stall_scrapes);
+    }
+  }
+  if (!f.summary.empty()) out.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
+                                   const std::vector<SiteSeries>& series, double min_slope_per_hour,
+                                   const DetectionThresholds& t) {
+  std::vector<SiteTrend> out;
+  if (snapshots.empty()) return out;
+  std::unordered_map<int64_t, size_t> position;
+  for (size_t i = 0; i < snapshots.size(); i++) position.emplace(snapshots[i].id, i);
+  const auto hours = hours_since_first(snapshots);
+  std::vector<int64_t> values(snapshots.size());
+  for (const auto& s : series) {
+    std::fill(values.begin(), values.end(), 0);
+    bool any = false;
+    for (const auto& p : s.points)
+      if (auto it = position.find(p.snapshot_id); it != position.end()) {
+        values[it->second] = p.value;
+        any = true;
+      }
+    if (!any) continue;
+    SiteTrend trend;
+    trend.stack_id = s.stack_id;
+    trend.frames = s.frames;
+    for (size_t i = 0; i < snapshots.size(); i++)
+      trend.points.push_back({snapshots[i].id, snapshots[i].time_nanos, values[i], 0});
+    trend.first = values.front();
+    trend.last = values.back();
+    const auto st = profiles::series_stats(hours, values);
+    trend.slope_per_hour = st.slope;
+    trend.r2 = st.r2;
+    trend.monotonicity = st.monotonicity;
+    trend.growing = snapshots.size() >= t.min_points && st.slope > min_slope_per_hour &&
+                    st.r2 > t.min_r2 && trend.last > trend.first;
+    out.push_back(std::move(trend));
+  }
+  std::sort(out.begin(), out.end(), [](const SiteTrend& a, const SiteTrend& b) {
+    if (a.slope_per_hour != b.slope_per_hour) return a.slope_per_hour > b.slope_per_hour;
+    return a.frames < b.frames;
+  });
+  return out;
+}
+
+std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t) {
+  std::vector<Finding> out;
+  const auto heap_sites = site_trends(h.heap, h.heap_sites, t.site_slope_bytes_per_hour, t);
+  add_heap_growth(h, t, heap_sites, out);
+  size_t kept = 0;
+  for (const auto& s : heap_sites) {
+    if (!s.growing) continue;
+    if (kept++ >= t.max_site_findings) break;
+    out.push_back(site_finding(h.target, AlertKind::site_growth, s, false));
+  }
+  const auto goroutine_sites =
+      site_trends(h.goroutine, h.goroutine_sites, t.goroutine_slope_per_hour, t);
+  kept = 0;
+  for (const auto& s : goroutine_sites) {
+    if (!s.growing) continue;
+    if (kept++ >= t.max_site_findings) break;
+    out.push_back(site_finding(h.target, AlertKind::goroutine_growth, s, true));
+  }
+  add_new_groups(h, t, out);
+  add_finalizer_stall(h, t, out);
+  return out;
+}
+
+}  // namespace leakseek::watch

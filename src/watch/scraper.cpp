@@ -1,0 +1,235 @@
+#include "watch/scraper.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <random>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "watch/http_client_curl.h"
+
+namespace leakseek::watch {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// One fetch across all its attempts.
+struct Transfer {
+  ScrapeRequest request;
+  Clock::time_point submitted;
+  int attempts = 0;
+  uint64_t max_body_bytes = 0;
+  bool too_large = false;
+  std::vector<uint8_t> body;
+};
+
+size_t append_body(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t bytes = size * n;
+  if (t->body.size() + bytes > t->max_body_bytes) {
+    t->too_large = true;
+    return 0;  // makes curl abort the transfer with CURLE_WRITE_ERROR
+  }
+  t->body.insert(t->body.end(), data, data + bytes);
+  return bytes;
+}
+
+// How an attempt ended.
+struct Outcome {
+  bool ok = false;
+  bool retriable = false;
+  long http_status = 0;
+  std::string error;
+};
+
+bool is_retriable_transport_error(CURLcode code) {
+  switch (code) {
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_FILESIZE_EXCEEDED:
+    case CURLE_WRITE_ERROR:
+    case CURLE_OUT_OF_MEMORY:
+      return false;
+    default:
+      return true;  // refused, timed out, reset, unresolvable: may pass next time
+  }
+}
+
+}  // namespace
+
+struct Scraper::Impl {
+  ScrapeOptions options;
+  CURLM* multi = nullptr;
+  curl_slist* headers = nullptr;
+  // Easy handles are reused so that a transfer costs no allocation of curl state; the multi
+  // handle keeps the connection and DNS caches that all of them share.
+  std::vector<CURL*> idle_handles;
+  std::deque<std::unique_ptr<Transfer>> queued;
+  std::multimap<Clock::time_point, std::unique_ptr<Transfer>> retrying;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer>> running;
+  std::mt19937_64 rng{std::random_device{}()};
+
+  explicit Impl(ScrapeOptions o) : options(std::move(o)) {
+    if (options.max_concurrency == 0) options.max_concurrency = 1;
+    init_curl_once();
+    multi = curl_multi_init();
+    if (!multi) throw std::runtime_error("cannot create a libcurl multi handle");
+    if (!options.bearer_token.empty())
+      headers =
+          curl_slist_append(nullptr, ("Authorization: Bearer " + options.bearer_token).c_str());
+  }
+
+  ~Impl() {
+    for (auto& [easy, transfer] : running) {
+      curl_multi_remove_handle(multi, easy);
+      curl_easy_cleanup(easy);
+    }
+    for (CURL* easy : idle_handles) curl_easy_cleanup(easy);
+    curl_multi_cleanup(multi);
+    curl_slist_free_all(headers);
+  }
+
+  CURL* take_handle() {
+    if (!idle_handles.empty()) {
+      CURL* easy = idle_handles.back();
+      idle_handles.pop_back();
+      return easy;
+    }
+    CURL* easy = curl_easy_init();
+    if (!easy) throw std::runtime_error("cannot create a libcurl easy handle");
+    set_common_transfer_options(easy, options.timeout, options.connect_timeout);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options.max_body_bytes));
+    if (headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    return easy;
+  }
+
+  void start(std::unique_ptr<Transfer> t) {
+    CURL* easy = take_handle();
+    t->attempts++;
+    t->too_large = false;
+    t->body.clear();
+    curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
+    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
+      idle_handles.push_back(easy);
+      throw std::runtime_error("cannot add a transfer to libcurl");
+    }
+    running.emplace(easy, std::move(t));
+  }
+
+  // Moves retries whose delay has passed to the queue, then fills the free concurrency slots.
+  void start_due(Clock::time_point now) {
+    while (!retrying.empty() && retrying.begin()->first <= now) {
+      queued.push_back(std::move(retrying.begin()->second));
+      retrying.erase(retrying.begin());
+    }
+    while (!queued.empty() && running.size() < options.max_concurrency) {
+      auto t = std::move(queued.front());
+      queued.pop_front();
+      start(std::move(t));
+    }
+  }
+
+  Outcome outcome_of(CURL* easy, CURLcode code, const Transfer& t) const {
+    Outcome o;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &o.http_status);
+    if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+      o.error = fmt::format("response larger than {} bytes", options.max_body_bytes);
+    } else if (code != CURLE_OK) {
+      o.error = transfer_error_message(easy, code);
+      o.retriable = is_retriable_transport_error(code);
+    } else if (o.http_status < 200 || o.http_status > 299) {
+      o.error = fmt::format("HTTP {}", o.http_status);
+      o.retriable = o.http_status >= 500 || o.http_status == 429;
+    } else {
+      o.ok = true;
+    }
+    return o;
+  }
+
+  void finish(CURL* easy, CURLcode code, std::vector<ScrapeResult>& done) {
+    auto it = running.find(easy);
+    if (it == running.end()) return;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    running.erase(it);
+    Outcome o = outcome_of(easy, code, *t);
+    curl_multi_remove_handle(multi, easy);
+    idle_handles.push_back(easy);
+
+    auto now = Clock::now();
+    if (!o.ok && o.retriable && t->attempts <= options.retries) {
+      auto due = now + retry_backoff(options.backoff, t->attempts, rng);
+      retrying.emplace(due, std::move(t));
+      return;
+    }
+    ScrapeResult r;
+    r.tag = t->request.tag;
+    r.url = std::move(t->request.url);
+    r.ok = o.ok;
+    r.http_status = o.http_status;
+    r.error = std::move(o.error);
+    if (o.ok) r.body = std::move(t->body);
+    r.attempts = t->attempts;
+    r.seconds = std::chrono::duration<double>(now - t->submitted).count();
+    done.push_back(std::move(r));
+  }
+
+  void collect(std::vector<ScrapeResult>& done) {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi, &left))
+      if (msg->msg == CURLMSG_DONE) finish(msg->easy_handle, msg->data.result, done);
+  }
+
+  size_t pending() const { return queued.size() + running.size() + retrying.size(); }
+
+  std::vector<ScrapeResult> poll(std::chrono::milliseconds wait) {
+    auto deadline = Clock::now() + wait;
+    std::vector<ScrapeResult> done;
+    for (;;) {
+      start_due(Clock::now());
+      int still_running = 0;
+      curl_multi_perform(multi, &still_running);
+      collect(done);
+      auto now = Clock::now();
+      if (!done.empty()) {
+        start_due(now);  // freed slots start now, not on the caller's next poll
+        return done;
+      }
+      if (now >= deadline || pending() == 0) return done;
+      auto until = deadline;
+      if (!retrying.empty()) until = std::min(until, retrying.begin()->first);
+      // Rounded up: waking a little early would only spin until the retry is due.
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
+      curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::clamp<int64_t>(ms, 0, 60'000)),
+                      nullptr);
+    }
+  }
+};
+
+Scraper::Scraper(ScrapeOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Scraper::~Scraper() = default;
+
+void Scraper::submit(ScrapeRequest request) {
+  auto t = std::make_unique<Transfer>();
+  t->request = std::move(request);
+  t->submitted = Clock::now();
+  t->max_body_bytes = impl_->options.max_body_bytes;
+  impl_->queued.push_back(std::move(t));
+}
+
+std::vector<ScrapeResult> Scraper::poll(std::chrono::milliseconds wait) {
+  return impl_->poll(wait);
+}
+
+size_t Scraper::pending() const {
+  return impl_->pending();
+}
+
+}  // namespace leakseek::watch

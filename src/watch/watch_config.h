@@ -1,0 +1,59 @@
+#pragma once
+// Everything `leakseek watch` can be told, from flags or a YAML file (examples/watch.yaml
+// documents every key). Loading checks the whole file: unknown keys and bad values are errors
+// naming the file and line, because a typo in a threshold should not silently keep a default.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "watch/detector.h"
+#include "watch/notifier.h"
+#include "watch/scraper.h"
+#include "watch/store.h"
+
+namespace leakseek::watch {
+
+struct TargetConfig {
+  std::string name;  // defaults to the URL's host:port
+  std::string url;   // base URL: http://host:port
+  std::map<std::string, std::string> labels;
+};
+
+struct WatchConfig {
+  std::vector<TargetConfig> targets;
+  int64_t interval_nanos = int64_t{15} * 1'000'000'000;
+  int64_t window_nanos = int64_t{30} * 60 * 1'000'000'000;
+  std::string data_dir = "leakseek-data";
+  std::string listen = "127.0.0.1:9464";
+  std::string token;
+  // Paths scraped on each target; an empty metrics path turns /metrics scraping off.
+  std::string heap_path = "/debug/pprof/heap";
+  std::string goroutine_path = "/debug/pprof/goroutine?debug=1";
+  std::string metrics_path = "/metrics";
+  ScrapeOptions scrape;
+  DetectionThresholds thresholds;
+  RetentionPolicy retention;
+  int64_t resolve_after_nanos = 0;  // 0: two intervals
+  std::vector<ReceiverConfig> receivers;
+  NotifierOptions notify;
+};
+
+// "500ms", "15s", "30m", "1h30m", "7d"; throws std::invalid_argument naming the text.
+int64_t parse_duration_nanos(std::string_view text);
+// "512", "64KiB", "1MiB", "2GB"; throws std::invalid_argument.
+uint64_t parse_byte_size(std::string_view text);
+
+// Reads the YAML file over the defaults in `config`. Throws InputError naming the file and line.
+void load_watch_config(const std::string& path, WatchConfig& config);
+
+// Fills in what follows from the rest (target names, resolve_after) and checks the whole:
+// throws std::invalid_argument on targets without http(s) URLs, duplicate names, a non-loopback
+// listen address without a token, and intervals out of range.
+void finish_watch_config(WatchConfig& config);
+
+// Splits "host:port" ("[::1]:9464" for IPv6); throws std::invalid_argument.
+std::pair<std::string, int> split_listen_address(const std::string& listen);
+
+}  // namespace leakseek::watch

@@ -1,0 +1,269 @@
+// Detection over time on real snapshots: the six heap profiles of testdata/go/profiletrend (one
+// site leaks 64 KiB per snapshot), the goroutine dumps of testdata/go/goroutinefixture (a stuck
+// finalizer), and the alert life cycle.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "format/goroutine_dump_reader.h"
+#include "format/pprof_reader.h"
+#include "support/fixtures.h"
+#include "watch/alert_tracker.h"
+#include "watch/detector.h"
+#include "watch/snapshot_series.h"
+#include "watch/target_window.h"
+
+namespace leakseek::watch {
+namespace {
+
+constexpr int64_t kMinute = int64_t{60} * 1'000'000'000;
+constexpr int64_t kStart = int64_t{1'800'000'000} * 1'000'000'000;
+
+class Detection : public testing::TestWithParam<std::string> {};
+
+std::vector<std::string> trend_files(const std::string& go) {
+  const auto facts = test::fixture_facts(go, "profiletrend");
+  std::vector<std::string> files;
+  for (const auto& name : facts["profiles"])
+    files.push_back(test::fixture_dir() + "/" + go + "/" + facts["directory"].get<std::string>() +
+                    "/" + name.get<std::string>());
+  return files;
+}
+
+int64_t leaf_value(const SnapshotSeries& s, const std::string& function) {
+  int64_t v = 0;
+  for (const auto& site : s.sites)
+    if (!site.frames.empty() && site.frames.front() == function) v += site.value;
+  return v;
+}
+
+const Finding* find(const std::vector<Finding>& findings, AlertKind kind, const std::string& site) {
+  for (const auto& f : findings)
+    if (f.kind == kind && (site.empty() || f.site == site)) return &f;
+  return nullptr;
+}
+
+TEST_P(Detection, HeapSeriesMatchTheProgramsOwnFigures) {
+  const auto facts = test::fixture_facts(GetParam(), "profiletrend");
+  const auto files = trend_files(GetParam());
+  for (size_t i = 0; i < files.size(); i++) {
+    const auto profile = format::read_pprof_file(files[i]);
+    const auto series = heap_snapshot_series(profile);
+    EXPECT_EQ(leaf_value(series, "main.leakyGrow"), facts["leaky"]["bytes"][i].get<int64_t>())
+        << files[i];
+    int64_t total = 0;
+    for (const auto& site : series.sites) total += site.value;
+    EXPECT_EQ(series.total, total);
+    EXPECT_TRUE(std::is_sorted(series.sites.begin(), series.sites.end(),
+                               [](const auto& a, const auto& b) { return a.value > b.value; }));
+  }
+}
+
+TEST_P(Detection, TheLeakingSiteAndTheHeapGrowthAreFound) {
+  const auto facts = test::fixture_facts(GetParam(), "profiletrend");
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  const auto files = trend_files(GetParam());
+  for (size_t i = 0; i < files.size(); i++) {
+    const auto series = heap_snapshot_series(format::read_pprof_file(files[i]));
+    SnapshotInfo info;
+    info.id = static_cast<int64_t>(i + 1);
+    info.kind = SnapshotKind::heap;
+    info.time_nanos = kStart + static_cast<int64_t>(i) * kMinute;
+    info.total = series.total;
+    window.add(info, series);
+  }
+  DetectionThresholds t;
+  const auto findings = detect(window.history(), t);
+  const Finding* site = find(findings, AlertKind::site_growth, "main.leakyGrow");
+  ASSERT_NE(site, nullptr);
+  // 64 KiB a snapshot, a snapshot a minute.
+  const auto& bytes = facts["leaky"]["bytes"];
+  const double per_hour =
+      static_cast<double>(bytes[1].get<int64_t>() - bytes[0].get<int64_t>()) * 60;
+  EXPECT_NEAR(site->numbers.at("slope_per_hour"), per_hour, per_hour * 0.001);
+  EXPECT_GT(site->numbers.at("r2"), 0.999);
+  EXPECT_EQ(site->stack.front(), "main.leakyGrow");
+  EXPECT_EQ(site->snapshot_ids.size(), files.size());
+  EXPECT_EQ(find(findings, AlertKind::site_growth, facts["steady"]["function"].get<std::string>()),
+            nullptr);
+  // The whole heap does not grow steadily: a site that vanishes halfway drops the total.
+  EXPECT_EQ(find(findings, AlertKind::heap_growth, ""), nullptr);
+
+  // Fewer points than min_points: nothing is judged yet.
+  t.min_points = files.size() + 1;
+  EXPECT_TRUE(detect(window.history(), t).empty());
+}
+
+TEST_P(Detection, GoroutineFormsGiveTheSameSitesAndTheStuckFinalizer) {
+  const auto facts = test::fixture_facts(GetParam(), "goroutinefixture");
+  auto path = [&](const char* form) {
+    return test::fixture_dir() + "/" + GetParam() + "/" + facts["files"][form].get<std::string>();
+  };
+  const auto one = goroutine_snapshot_series(format::read_goroutine_dump_file(path("debug1")));
+  const auto two = goroutine_snapshot_series(format::read_goroutine_dump_file(path("debug2")));
+  for (const auto& group : facts["groups"]) {
+    const auto fn = group["function"].get<std::string>();
+    auto count_in = [&](const SnapshotSeries& s) {
+      int64_t n = 0;
+      for (const auto& site : s.sites)
+        if (std::find(site.frames.begin(), site.frames.end(), fn) != site.frames.end())
+          n += site.value;
+      return n;
+    };
+    EXPECT_EQ(count_in(one), group["count"].get<int64_t>()) << fn;
+    EXPECT_EQ(count_in(two), group["count"].get<int64_t>()) << fn;
+  }
+  const auto finalizer = facts["finalizer"]["function"].get<std::string>();
+  EXPECT_EQ(two.finalizer_function, finalizer);
+  EXPECT_EQ(two.scalars.at("finalizer.blocked"), 1);
+  EXPECT_NE(std::find(two.finalizer_stack.begin(), two.finalizer_stack.end(), finalizer),
+            two.finalizer_stack.end());
+
+  // The same stuck function in three consecutive scrapes is a stall.
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  for (int i = 0; i < 3; i++) {
+    SnapshotInfo info;
+    info.id = 10 + i;
+    info.kind = SnapshotKind::goroutine;
+    info.time_nanos = kStart + i * kMinute;
+    info.total = two.total;
+    info.finalizer_function = two.finalizer_function;
+    window.add(info, two);
+    const auto findings = detect(window.history(), DetectionThresholds{});
+    const Finding* stall = find(findings, AlertKind::finalizer_stall, finalizer);
+    EXPECT_EQ(stall != nullptr, i == 2) << "after " << i + 1 << " scrapes";
+    if (stall) {
+      EXPECT_EQ(stall->snapshot_ids, (std::vector<int64_t>{10, 11, 12}));
+      EXPECT_NE(std::find(stall->stack.begin(), stall->stack.end(), finalizer), stall->stack.end());
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Go, Detection, testing::ValuesIn(test::go_versions()),
+                         test::GoVersionName());
+
+SnapshotInfo info_at(int64_t id, SnapshotKind kind, int64_t minute) {
+  SnapshotInfo info;
+  info.id = id;
+  info.kind = kind;
+  info.time_nanos = kStart + minute * kMinute;
+  return info;
+}
+
+TEST(DetectionRules, SteadyHeapGrowthNamesTheFastestSite) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  for (int i = 0; i < 5; i++) {
+    SnapshotSeries s;
+    s.sites.push_back({{"main.fast"}, 4'000'000 * i, i});
+    s.sites.push_back({{"main.slow"}, 1'000'000 + 500'000 * i, i});
+    s.sites.push_back({{"main.flat"}, 3'000'000, 1});
+    for (const auto& site : s.sites) s.total += site.value;
+    auto info = info_at(i + 1, SnapshotKind::heap, i);
+    info.total = s.total;
+    window.add(info, s);
+  }
+  const auto findings = detect(window.history(), DetectionThresholds{});
+  const Finding* heap = find(findings, AlertKind::heap_growth, "");
+  ASSERT_NE(heap, nullptr);
+  EXPECT_EQ(heap->key, "api/heap_growth");
+  EXPECT_EQ(heap->site, "main.fast");
+  EXPECT_NEAR(heap->numbers.at("slope_per_hour"), 4.5e6 * 60, 1);
+  EXPECT_NEAR(heap->numbers.at("r2"), 1.0, 1e-9);
+  ASSERT_NE(find(findings, AlertKind::site_growth, "main.slow"), nullptr);
+  EXPECT_EQ(find(findings, AlertKind::site_growth, "main.flat"), nullptr);
+  // Steepest first.
+  EXPECT_EQ(findings[1].site, "main.fast");
+}
+
+TEST(DetectionRules, QueuedFinalizersThatNeverRunAreAStall) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  for (int i = 0; i < 4; i++) {
+    SnapshotSeries s;
+    s.scalars["go_gc_finalizers_queued_finalizers_total"] = 100 + 50 * i;
+    s.scalars["go_gc_finalizers_executed_finalizers_total"] = i == 0 ? 90 : 99;
+    window.add(info_at(i + 1, SnapshotKind::metrics, i), s);
+  }
+  const auto findings = detect(window.history(), DetectionThresholds{});
+  const Finding* stall = find(findings, AlertKind::finalizer_stall, "");
+  ASSERT_NE(stall, nullptr);
+  EXPECT_EQ(stall->numbers.at("queue"), 250 - 99);
+  EXPECT_EQ(stall->snapshot_ids, (std::vector<int64_t>{2, 3, 4}));
+}
+
+TEST(DetectionRules, ALargeNewGoroutineGroupIsReportedOnce) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  const std::vector<std::string> old_stack{"runtime.gopark", "main.serve"};
+  const std::vector<std::string> new_stack{"runtime.gopark", "runtime.chanrecv1", "main.wait"};
+  for (int i = 0; i < 3; i++) {
+    SnapshotSeries s;
+    s.sites.push_back({old_stack, 5, 5});
+    if (i == 2) s.sites.push_back({new_stack, 150, 150});
+    window.add(info_at(i + 1, SnapshotKind::goroutine, i), s);
+  }
+  const auto findings = detect(window.history(), DetectionThresholds{});
+  const Finding* group = find(findings, AlertKind::goroutine_group, "main.wait");
+  ASSERT_NE(group, nullptr);
+  EXPECT_EQ(group->numbers.at("goroutines"), 150);
+  EXPECT_EQ(find(findings, AlertKind::goroutine_group, "main.serve"), nullptr);
+}
+
+TEST(DetectionRules, TheWindowKeepsEvenlySpreadPointsAndTheNewest) {
+  StackPool pool;
+  TargetWindow window("api", 10 * kMinute, pool);
+  const std::vector<std::string> stack{"main.grow"};
+  for (int i = 0; i < 1200; i++) {
+    SnapshotSeries s;
+    s.sites.push_back({stack, i, 1});
+    auto info = info_at(i + 1, SnapshotKind::heap, 0);
+    info.time_nanos = kStart + int64_t{i} * 1'000'000'000;
+    window.add(info, s);
+  }
+  const auto h = window.history();
+  ASSERT_LE(h.heap.size(), TargetWindow::kMaxPoints + 1);
+  EXPECT_GE(h.heap.size(), TargetWindow::kMaxPoints / 2);
+  EXPECT_EQ(h.heap.back().id, 1200);
+  EXPECT_GE(h.heap.front().time_nanos, kStart + 1199 * int64_t{1'000'000'000} - 10 * kMinute);
+  ASSERT_EQ(h.heap_sites.size(), 1u);
+  EXPECT_EQ(h.heap_sites[0].points.size(), h.heap.size());
+  // Stacks are shared, and dropped from the pool once no window holds them.
+  EXPECT_EQ(pool.size(), 1u);
+}
+
+TEST(AlertLifeCycle, OpensRefreshesAndResolvesAfterTheQuietPeriod) {
+  Finding f;
+  f.key = "api/site_growth/1";
+  f.target = "api";
+  f.kind = AlertKind::site_growth;
+  f.summary = "grows";
+  auto changes = reconcile_alerts({}, {f}, 100, 50);
+  ASSERT_EQ(changes.opened.size(), 1u);
+  Alert a = changes.opened[0];
+  EXPECT_EQ(a.state, AlertState::firing);
+  EXPECT_EQ(a.started_nanos, 100);
+  a.id = 7;
+
+  f.summary = "grows faster";
+  changes = reconcile_alerts({a}, {f}, 120, 50);
+  ASSERT_EQ(changes.updated.size(), 1u);
+  EXPECT_TRUE(changes.opened.empty());
+  EXPECT_EQ(changes.updated[0].finding.summary, "grows faster");
+  EXPECT_EQ(changes.updated[0].started_nanos, 100);
+  a = changes.updated[0];
+
+  // Absent, but not for long enough: neither refreshed nor resolved.
+  changes = reconcile_alerts({a}, {}, 150, 50);
+  EXPECT_TRUE(changes.updated.empty() && changes.resolved.empty() && changes.opened.empty());
+  changes = reconcile_alerts({a}, {}, 170, 50);
+  ASSERT_EQ(changes.resolved.size(), 1u);
+  EXPECT_EQ(changes.resolved[0].state, AlertState::resolved);
+  EXPECT_EQ(changes.resolved[0].resolved_nanos, 170);
+  EXPECT_EQ(changes.resolved[0].id, 7);
+}
+
+}  // namespace
+}  // namespace leakseek::watch

@@ -1,0 +1,85 @@
+// The watch config: the documented example file loads, and every kind of mistake is an error
+// that names the file and line.
+#include <gtest/gtest.h>
+
+#include "support/fixtures.h"
+#include "util/input_error.h"
+#include "watch/watch_config.h"
+
+namespace leakseek::watch {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  WatchConfig c;
+  try {
+    load_watch_config(test::write_temp(yaml, ".yaml"), c);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(WatchConfig, TheExampleFileLoadsWithEveryKey) {
+  WatchConfig c;
+  load_watch_config(std::string(LEAKSEEK_SOURCE_DIR) + "/examples/watch.yaml", c);
+  finish_watch_config(c);
+  ASSERT_EQ(c.targets.size(), 2u);
+  EXPECT_EQ(c.targets[0].name, "127.0.0.1:6060");
+  EXPECT_EQ(c.targets[1].name, "checkout");
+  EXPECT_EQ(c.targets[1].labels.at("team"), "payments");
+  EXPECT_EQ(c.interval_nanos, int64_t{15'000'000'000});
+  EXPECT_EQ(c.window_nanos, int64_t{30} * 60'000'000'000);
+  EXPECT_EQ(c.scrape.max_body_bytes, 64ull << 20);
+  EXPECT_EQ(c.scrape.backoff, std::chrono::milliseconds(500));
+  EXPECT_EQ(c.thresholds.site_slope_bytes_per_hour, 256.0 * 1024);
+  EXPECT_EQ(c.thresholds.finalizer_wait_minutes, 5);
+  EXPECT_EQ(c.retention.raw_max_age_nanos, int64_t{7} * 86'400'000'000'000);
+  EXPECT_EQ(c.resolve_after_nanos, int64_t{30'000'000'000});
+  ASSERT_EQ(c.receivers.size(), 1u);
+  EXPECT_EQ(c.receivers[0].kind, ReceiverKind::stdout_log);
+}
+
+TEST(WatchConfig, MistakesNameTheLine) {
+  EXPECT_EQ(error_of("interval: 15s\nintervall: 30s\n"),
+            "line 2: unknown key \"intervall\" in the file");
+  EXPECT_EQ(error_of("targets:\n  - name: a\n"), "line 2: a target needs a url");
+  EXPECT_EQ(error_of("window: 5 minutes\n"),
+            "line 1: window: bad duration \"5 minutes\" (use 500ms, 15s, 30m, 1h, 7d)");
+  EXPECT_EQ(error_of("thresholds:\n  min_r2: high\n"), "line 2: min_r2 must be a number");
+  EXPECT_EQ(error_of("alerts:\n  receivers:\n    - type: pager\n"),
+            "line 3: receiver type must be stdout, webhook, slack or alertmanager");
+  EXPECT_NE(error_of("targets: [\n"), "");
+}
+
+TEST(WatchConfig, DurationsAndSizes) {
+  EXPECT_EQ(parse_duration_nanos("1h30m"), int64_t{90} * 60'000'000'000);
+  EXPECT_EQ(parse_duration_nanos("250ms"), 250'000'000);
+  EXPECT_THROW(parse_duration_nanos("15"), std::invalid_argument);
+  EXPECT_THROW(parse_duration_nanos("-1s"), std::invalid_argument);
+  EXPECT_THROW(parse_duration_nanos("99999999999999d"), std::invalid_argument);
+  EXPECT_EQ(parse_byte_size("64KiB"), 65536u);
+  EXPECT_EQ(parse_byte_size("2MB"), 2'000'000u);
+  EXPECT_THROW(parse_byte_size("12 parsecs"), std::invalid_argument);
+}
+
+TEST(WatchConfig, ExposedListenersNeedAToken) {
+  WatchConfig c;
+  c.targets.push_back({"", "http://127.0.0.1:6060/", {}});
+  c.listen = "0.0.0.0:9464";
+  EXPECT_THROW(finish_watch_config(c), std::invalid_argument);
+  c.token = "s3cret";
+  EXPECT_NO_THROW(finish_watch_config(c));
+  EXPECT_EQ(c.targets[0].url, "http://127.0.0.1:6060");
+  EXPECT_EQ(c.resolve_after_nanos, 2 * c.interval_nanos);
+
+  WatchConfig bad;
+  bad.targets.push_back({"", "ftp://x", {}});
+  EXPECT_THROW(finish_watch_config(bad), std::invalid_argument);
+  bad.targets = {{"a", "http://x", {}}, {"a", "http://y", {}}};
+  EXPECT_THROW(finish_watch_config(bad), std::invalid_argument);
+  EXPECT_EQ(split_listen_address("[::1]:80"), (std::pair<std::string, int>{"::1", 80}));
+  EXPECT_THROW(split_listen_address("localhost"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace leakseek::watch
