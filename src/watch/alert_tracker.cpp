@@ -23,6 +23,8 @@ AlertChanges reconcile_alerts(const std::vector<Alert>& firing,
       a.state = AlertState::resolved;
       a.resolved_nanos = now_nanos;
       changes.resolved.push_back(std::move(a));
+    } else {
+      changes.quiet.push_back(alert);
     }
   }
   // In findings order, so the most important (heap growth first) opens first.

@@ -13,6 +13,7 @@ namespace leakseek::watch {
 struct AlertChanges {
   std::vector<Alert> opened;   // id 0: not stored yet
   std::vector<Alert> updated;  // still firing, new evidence (not worth a notification)
+  std::vector<Alert> quiet;    // still firing, condition absent for less than resolve_after
   std::vector<Alert> resolved;
 };
 

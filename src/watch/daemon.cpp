@@ -182,12 +182,7 @@ struct Daemon::Impl {
       if (hooks.on_alert_change) hooks.on_alert_change(a);
     }
     // Alerts not yet old enough to resolve stay firing as they were.
-    for (const auto& a : t.firing) {
-      auto same = [&](const Alert& b) { return b.id == a.id; };
-      if (std::none_of(firing.begin(), firing.end(), same) &&
-          std::none_of(changes.resolved.begin(), changes.resolved.end(), same))
-        firing.push_back(a);
-    }
+    firing.insert(firing.end(), changes.quiet.begin(), changes.quiet.end());
     t.firing = std::move(firing);
     t.status.firing_alerts = t.firing.size();
   }

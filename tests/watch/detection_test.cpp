@@ -258,8 +258,12 @@ TEST(AlertLifeCycle, OpensRefreshesAndResolvesAfterTheQuietPeriod) {
   // Absent, but not for long enough: neither refreshed nor resolved.
   changes = reconcile_alerts({a}, {}, 150, 50);
   EXPECT_TRUE(changes.updated.empty() && changes.resolved.empty() && changes.opened.empty());
+  ASSERT_EQ(changes.quiet.size(), 1u);
+  EXPECT_EQ(changes.quiet[0].id, 7);
+  EXPECT_EQ(changes.quiet[0].updated_nanos, 120);
   changes = reconcile_alerts({a}, {}, 170, 50);
   ASSERT_EQ(changes.resolved.size(), 1u);
+  EXPECT_TRUE(changes.quiet.empty());
   EXPECT_EQ(changes.resolved[0].state, AlertState::resolved);
   EXPECT_EQ(changes.resolved[0].resolved_nanos, 170);
   EXPECT_EQ(changes.resolved[0].id, 7);
