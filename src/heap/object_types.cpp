@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <unordered_map>
 
 #include "heap/oid_search.h"
@@ -30,6 +32,78 @@ struct Block {
   uint64_t size;
 };
 
+// The objects still to walk. Taking them in address order reads the dump nearly front to back
+// (Go writes it span by span), so few pages are mapped at once and the kernel reads ahead; a
+// walk stays cheap even when the graph is deep. Objects found behind the sweep wait for the
+// next one. Hostile graphs that zigzag would need a sweep per object: after kMaxSweeps the
+// rest is taken in discovery order instead.
+class SweepQueue {
+ public:
+  explicit SweepQueue(size_t n) : bits_((n + 63) / 64, 0) {}
+
+  void push(ObjectId id) {
+    if (sweeps_ >= kMaxSweeps) {
+      stack_.push_back(id);
+      return;
+    }
+    uint64_t& word = bits_[id / 64];
+    const uint64_t bit = uint64_t{1} << (id % 64);
+    if (word & bit) return;
+    word |= bit;
+    if (id >= cursor_) {
+      ahead_++;
+    } else {
+      behind_++;
+      first_behind_ = std::min(first_behind_, id);
+    }
+  }
+
+  // The next object to walk, or kNoObject when none is left.
+  ObjectId next() {
+    if (ahead_ == 0 && behind_ > 0) {
+      if (++sweeps_ >= kMaxSweeps) drain_bits();
+      cursor_ = first_behind_;
+      ahead_ = behind_;
+      behind_ = 0;
+      first_behind_ = kNoObject;
+    }
+    if (ahead_ == 0) {
+      if (stack_.empty()) return kNoObject;
+      ObjectId id = stack_.back();
+      stack_.pop_back();
+      return id;
+    }
+    // ahead_ > 0 guarantees a set bit at or after the cursor.
+    size_t w = cursor_ / 64;
+    uint64_t word = bits_[w] & (~uint64_t{0} << (cursor_ % 64));
+    while (word == 0) word = bits_[++w];
+    const ObjectId id = static_cast<ObjectId>(w * 64 + std::countr_zero(word));
+    bits_[w] &= ~(uint64_t{1} << (id % 64));
+    ahead_--;
+    cursor_ = id + 1;
+    return id;
+  }
+
+ private:
+  void drain_bits() {
+    for (size_t w = 0; w < bits_.size(); w++) {
+      for (uint64_t word = bits_[w]; word; word &= word - 1)
+        stack_.push_back(static_cast<ObjectId>(w * 64 + std::countr_zero(word)));
+      bits_[w] = 0;
+    }
+    behind_ = 0;
+  }
+
+  static constexpr unsigned kMaxSweeps = 64;
+  std::vector<uint64_t> bits_;
+  std::vector<ObjectId> stack_;
+  ObjectId cursor_ = 0;
+  ObjectId first_behind_ = kNoObject;
+  size_t ahead_ = 0;
+  size_t behind_ = 0;
+  unsigned sweeps_ = 0;
+};
+
 class Typer {
  public:
   Typer(const HeapModel& model, const binary::DwarfTypes& dwarf,
@@ -38,7 +112,8 @@ class Typer {
         dwarf_(dwarf),
         runtime_(runtime),
         out_(out),
-        headers_(go_minor_version(model.go_version()).value_or(0) >= 22) {
+        headers_(go_minor_version(model.go_version()).value_or(0) >= 22),
+        work_(model.object_count()) {
     for (const auto& it : model.itabs) itab_type_.emplace(it.addr, it.type);
   }
 
@@ -46,11 +121,7 @@ class Typer {
     seed_globals();
     seed_headers();
     seed_finalizers();
-    while (!work_.empty()) {
-      ObjectId id = work_.back();
-      work_.pop_back();
-      walk(id);
-    }
+    for (ObjectId id; (id = work_.next()) != kNoObject;) walk(id);
     model_.file->release(0, model_.file->size());
     for (ObjectId id = 0; id < model_.object_count(); id++) {
       if (out_.of[id].shape == ObjectShape::kUntyped) continue;
@@ -77,7 +148,7 @@ class Typer {
     for (ObjectId id = 0; id < model_.object_count(); id++) {
       uint64_t size = model_.size(id);
       if (!may_have_type_header(model_, size)) continue;
-      touched(0);  // one word: one page
+      touched(model_.object_contents[id], 8);
       uint64_t hdr = model_.word_at(model_.object_contents[id], 0);
       if (!runtime_.in_types(hdr)) continue;
       auto [it, added] = cache.try_emplace(hdr, kNoType);
@@ -146,7 +217,7 @@ class Typer {
   void walk(ObjectId id) {
     const ObjectType t = out_.of[id];
     const Block b{model_.object_contents[id], model_.size(id)};
-    touched(b.size);
+    touched(b.contents_offset, b.size);
     if (t.shape == ObjectShape::kValue) {
       walk_value(b, t.data_offset, t.type);
     } else if (t.shape == ObjectShape::kArray) {
@@ -295,26 +366,26 @@ class Typer {
     cur = {t, shape, data_offset, certain};
     if ((shape == ObjectShape::kValue || shape == ObjectShape::kArray) &&
         dwarf_.type(t).has_pointers)
-      work_.push_back(id);
+      work_.push(id);
     return true;
   }
 
   // Typing reads object contents all over the dump; like the loader, it keeps the dump's
   // resident pages within a budget by dropping them now and then (they come back from the page
-  // cache when needed).
-  void touched(uint64_t bytes) {
-    // Objects are scattered: reading even a small one can bring in a whole page.
-    touched_ += bytes + kTouchCost;
-    if (touched_ < kResidentBudget) return;
-    touched_ = 0;
+  // cache when needed). A read may map a whole page-cache folio (up to 2 MiB), so what counts
+  // is how many folios the reads enter, not how many bytes they read.
+  void touched(uint64_t file_offset, uint64_t bytes) {
+    uint64_t first = file_offset / kFolio, last = (file_offset + bytes) / kFolio;
+    mapped_ += (last - first + (first != last_folio_)) * kFolio;
+    last_folio_ = last;
+    if (mapped_ < kResidentBudget) return;
+    mapped_ = 0;
     model_.file->release(0, model_.file->size());
   }
-  static constexpr uint64_t kResidentBudget = uint64_t{128} << 20;
-  // What one scattered read may map: the kernel maps a whole page-cache folio per fault, up to
-  // 2 MiB. Counting a quarter of that keeps peak RSS under 1.2 GB on the 10M-object benchmark
-  // (a sixteenth let it reach 1.7 GB) at the price of more frequent releases.
-  static constexpr uint64_t kTouchCost = uint64_t{512} << 10;
-  uint64_t touched_ = 0;
+  static constexpr uint64_t kResidentBudget = uint64_t{256} << 20;
+  static constexpr uint64_t kFolio = uint64_t{2} << 20;
+  uint64_t mapped_ = 0;
+  uint64_t last_folio_ = UINT64_MAX;
 
   struct Dynamic {
     TypeId type = kNoType;
@@ -326,7 +397,7 @@ class Typer {
   const binary::RuntimeTypes& runtime_;
   ObjectTypes& out_;
   const bool headers_;
-  std::vector<ObjectId> work_;
+  SweepQueue work_;
   std::unordered_map<TypeId, std::vector<PointerWord>> layouts_;
   std::unordered_map<uint64_t, uint64_t> itab_type_;
   std::unordered_map<uint64_t, Dynamic> dynamic_;

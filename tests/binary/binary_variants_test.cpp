@@ -39,8 +39,7 @@ class DwarfVariants : public ::testing::TestWithParam<std::string> {
 
   // Builds testdata/go/typefixture with `ldflags` and runs it; returns the program's path.
   std::string build_and_run(const std::string& ldflags) {
-    // This file is tests/binary/; the fixture sources are under the repository root.
-    auto root = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+    const std::filesystem::path root = LEAKSEEK_SOURCE_DIR;
     std::string go = "/usr/lib/go-" + GetParam().substr(2) + "/bin/go";
     std::string prog = dir + "/typefixture";
     std::string cmd = "cd " + shell_quoted((root / "testdata/go/typefixture").string()) +
