@@ -2,11 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <bit>
 #include <unordered_map>
 
 #include "heap/oid_search.h"
+#include "heap/sweep_queue.h"
 #include "util/go_version.h"
 
 namespace leakseek::heap {
@@ -30,78 +29,6 @@ constexpr uint64_t kLargestHeaderSlot = 32768;
 struct Block {
   uint64_t contents_offset;
   uint64_t size;
-};
-
-// The objects still to walk. Taking them in address order reads the dump nearly front to back
-// (Go writes it span by span), so few pages are mapped at once and the kernel reads ahead; a
-// walk stays cheap even when the graph is deep. Objects found behind the sweep wait for the
-// next one. Hostile graphs that zigzag would need a sweep per object: after kMaxSweeps the
-// rest is taken in discovery order instead.
-class SweepQueue {
- public:
-  explicit SweepQueue(size_t n) : bits_((n + 63) / 64, 0) {}
-
-  void push(ObjectId id) {
-    if (sweeps_ >= kMaxSweeps) {
-      stack_.push_back(id);
-      return;
-    }
-    uint64_t& word = bits_[id / 64];
-    const uint64_t bit = uint64_t{1} << (id % 64);
-    if (word & bit) return;
-    word |= bit;
-    if (id >= cursor_) {
-      ahead_++;
-    } else {
-      behind_++;
-      first_behind_ = std::min(first_behind_, id);
-    }
-  }
-
-  // The next object to walk, or kNoObject when none is left.
-  ObjectId next() {
-    if (ahead_ == 0 && behind_ > 0) {
-      if (++sweeps_ >= kMaxSweeps) drain_bits();
-      cursor_ = first_behind_;
-      ahead_ = behind_;
-      behind_ = 0;
-      first_behind_ = kNoObject;
-    }
-    if (ahead_ == 0) {
-      if (stack_.empty()) return kNoObject;
-      ObjectId id = stack_.back();
-      stack_.pop_back();
-      return id;
-    }
-    // ahead_ > 0 guarantees a set bit at or after the cursor.
-    size_t w = cursor_ / 64;
-    uint64_t word = bits_[w] & (~uint64_t{0} << (cursor_ % 64));
-    while (word == 0) word = bits_[++w];
-    const ObjectId id = static_cast<ObjectId>(w * 64 + std::countr_zero(word));
-    bits_[w] &= ~(uint64_t{1} << (id % 64));
-    ahead_--;
-    cursor_ = id + 1;
-    return id;
-  }
-
- private:
-  void drain_bits() {
-    for (size_t w = 0; w < bits_.size(); w++) {
-      for (uint64_t word = bits_[w]; word; word &= word - 1)
-        stack_.push_back(static_cast<ObjectId>(w * 64 + std::countr_zero(word)));
-      bits_[w] = 0;
-    }
-    behind_ = 0;
-  }
-
-  static constexpr unsigned kMaxSweeps = 64;
-  std::vector<uint64_t> bits_;
-  std::vector<ObjectId> stack_;
-  ObjectId cursor_ = 0;
-  ObjectId first_behind_ = kNoObject;
-  size_t ahead_ = 0;
-  size_t behind_ = 0;
-  unsigned sweeps_ = 0;
 };
 
 class Typer {
