@@ -116,6 +116,7 @@ class DwarfTypes {
 
  private:
   friend class DwarfTypesBuilder;
+  friend class DescriptorTypesBuilder;  // binary/descriptor_types.cpp: the table without DWARF
   std::string path_;
   bool has_dwarf_ = false;
   bool has_symtab_ = false;
