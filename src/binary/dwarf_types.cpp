@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "binary/frame_variables_reader.h"
 #include "util/input_error.h"
 
 namespace leakseek::binary {
@@ -238,6 +239,8 @@ class DwarfTypesBuilder {
             raw_.push_back(read_type(&die, tag));
           } else if (tag == DW_TAG_variable) {
             if (auto v = read_variable(&die, out_.ptr_size_)) vars_.push_back(std::move(*v));
+          } else if (tag == DW_TAG_subprogram) {
+            if (auto f = read_function(&die)) functions_.push_back(std::move(*f));
           }
         } while (dwarf_siblingof(&die, &die) == 0);
       }
@@ -262,6 +265,7 @@ class DwarfTypesBuilder {
     std::stable_sort(
         out_.globals_.begin(), out_.globals_.end(),
         [](const GlobalVariable& a, const GlobalVariable& b) { return a.addr < b.addr; });
+    build_frames();
   }
 
  private:
@@ -377,8 +381,28 @@ class DwarfTypesBuilder {
   }
 
   DwarfTypes& out_;
+  // Keeps only the variables a typing walk can use: typed, with pointers, somewhere on the stack.
+  void build_frames() {
+    std::vector<FunctionScope> scopes;
+    for (auto& raw : functions_) {
+      FunctionScope f{std::move(raw.name), raw.entry, raw.end, {}};
+      for (auto& v : raw.variables) {
+        TypeId t = resolve(v.type);
+        if (t == kNoType || !out_.types_[t].has_pointers || out_.types_[t].size == 0) continue;
+        for (auto& l : v.locations)
+          for (auto& p : l.pieces)
+            if (p.size == kWholeVariable) p.size = out_.types_[t].size;
+        f.variables.push_back({std::move(v.name), t, v.parameter, std::move(v.locations)});
+      }
+      if (!f.variables.empty()) scopes.push_back(std::move(f));
+    }
+    functions_.clear();
+    out_.frames_ = FrameVariables(std::move(scopes));
+  }
+
   std::vector<RawType> raw_;
   std::vector<RawVariable> vars_;
+  std::vector<RawFunction> functions_;
   std::vector<bool> alias_;
   std::unordered_map<Dwarf_Off, TypeId> id_of_;
   std::unordered_map<TypeId, TypeId> target_;  // DW_AT_type of each real type

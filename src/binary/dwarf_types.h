@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "binary/frame_variables.h"
+
 namespace leakseek::binary {
 
 // Index into DwarfTypes::types(); stable for a given binary (assigned in DIE order).
@@ -111,6 +113,9 @@ class DwarfTypes {
   // Just the offsets of pointer_layout(id): what the dump lists as the object's pointers.
   std::vector<uint64_t> pointer_offsets(TypeId id, size_t max_words = kDefaultMaxWords) const;
 
+  // Functions' locals and parameters with pointers, where they are on the stack by pc.
+  const FrameVariables& frame_variables() const { return frames_; }
+
   uint64_t ptr_size() const { return ptr_size_; }
   const std::string& path() const { return path_; }
 
@@ -126,6 +131,7 @@ class DwarfTypes {
   std::unordered_map<std::string, TypeId> by_name_;  // first type with each name
   std::unordered_map<uint64_t, TypeId> by_runtime_;
   std::vector<GlobalVariable> globals_;
+  FrameVariables frames_;
 };
 
 }  // namespace leakseek::binary

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <span>
 #include <unordered_map>
 
 #include "heap/oid_search.h"
@@ -32,6 +34,13 @@ struct Block {
 };
 
 class Typer {
+  // What a runtime type descriptor stands for: its DWARF type, and whether an interface holds
+  // such a value in its data word itself.
+  struct Dynamic {
+    TypeId type = kNoType;
+    bool direct = false;
+  };
+
  public:
   Typer(const HeapModel& model, const binary::DwarfTypes& dwarf,
         const binary::RuntimeTypes& runtime, ObjectTypes& out)
@@ -46,6 +55,7 @@ class Typer {
 
   void run() {
     seed_globals();
+    seed_frames();
     seed_headers();
     seed_finalizers();
     for (ObjectId id; (id = work_.next()) != kNoObject;) walk(id);
@@ -67,6 +77,52 @@ class Typer {
         walk_value({seg.contents_offset, seg.size}, g.addr - seg.addr, g.type);
       }
     }
+  }
+
+  // Parked goroutines' locals and parameters, where the DWARF puts them at the frame's pc.
+  // Only words the dump lists as live pointers are followed: a dead slot keeps whatever it
+  // last held, which may now be part of an object of another type.
+  void seed_frames() {
+    const binary::FrameVariables& vars = dwarf_.frame_variables();
+    if (vars.function_count() == 0) return;
+    for (const Goroutine& g : model_.goroutines) {
+      std::span<const Frame> frames(model_.frames.data() + g.first_frame, g.frame_count);
+      for (const Frame& f : frames) {
+        // A caller's pc is its return address, past the call: the call itself is at pc - 1.
+        uint64_t pc = f.pc != f.entry && f.pc != 0 ? f.pc - 1 : f.pc;
+        for (const auto& v : vars.at(pc)) {
+          // The frame's top (the dump's fp) is its CFA.
+          if (seed_frame_variable(frames, f.sp + f.size, v)) out_.stats.seeds_frames++;
+        }
+      }
+    }
+  }
+
+  bool seed_frame_variable(std::span<const Frame> frames, uint64_t cfa,
+                           const binary::FrameVariable& v) {
+    const uint64_t ps = model_.ptr_size();
+    bool seeded = false;
+    for (const PointerWord& w : layout(v.variable->type)) {
+      auto piece = std::find_if(v.pieces->begin(), v.pieces->end(), [&](const auto& p) {
+        return w.offset >= p.value_offset && w.offset - p.value_offset + ps <= p.size;
+      });
+      if (piece == v.pieces->end()) continue;
+      // An interface's type word comes first and must be stored beside its data word.
+      if (w.role == WordRole::kInterfaceData && w.offset < piece->value_offset + ps) continue;
+      uint64_t addr = cfa + piece->cfa_offset + (w.offset - piece->value_offset);
+      for (const Frame& f : frames) {
+        if (addr < f.sp || addr - f.sp >= f.size) continue;
+        uint64_t off = addr - f.sp;
+        if (std::find(f.pointer_offsets.begin(), f.pointer_offsets.end(), off) ==
+            f.pointer_offsets.end())
+          break;
+        uint64_t value = model_.word_at(f.contents_offset, off);
+        if (value) follow({f.contents_offset, f.size}, off, value, w);
+        seeded = true;
+        break;
+      }
+    }
+    return seeded;
   }
 
   void seed_headers() {
@@ -130,6 +186,32 @@ class Typer {
     walk_words(b, base, layout(t));
   }
 
+  bool is_hchan(TypeId t) {
+    auto [it, added] = hchan_.try_emplace(t, false);
+    if (added) it->second = dwarf_.type(t).name.starts_with("hchan<");
+    return it->second;
+  }
+
+  // The linker's hchan<T> leaves buf an unsafe.Pointer. With pointerful elements the runtime
+  // allocates the buffer on its own, typed by elemtype, the descriptor the channel carries;
+  // without, the buffer follows the hchan in the same object and says nothing new.
+  void walk_chan_buffer(const Block& b, uint64_t base, TypeId hchan) {
+    uint64_t buf_at = UINT64_MAX, elem_at = UINT64_MAX;
+    for (const auto& f : dwarf_.type(hchan).fields) {
+      if (f.name == "buf") buf_at = f.offset;
+      if (f.name == "elemtype") elem_at = f.offset;
+    }
+    const uint64_t ps = model_.ptr_size();
+    if (buf_at == UINT64_MAX || elem_at == UINT64_MAX ||
+        base + std::max(buf_at, elem_at) + ps > b.size)
+      return;
+    uint64_t buf = model_.word_at(b.contents_offset, base + buf_at);
+    uint64_t elem = model_.word_at(b.contents_offset, base + elem_at);
+    if (buf == 0 || !runtime_.in_types(elem)) return;
+    TypeId t = described(elem).type;
+    if (t != kNoType && dwarf_.type(t).has_pointers) assign(buf, t, ObjectShape::kArray);
+  }
+
   void walk_words(const Block& b, uint64_t base, const std::vector<PointerWord>& words) {
     const uint64_t ps = model_.ptr_size();
     for (const auto& w : words) {
@@ -147,6 +229,7 @@ class Typer {
     touched(b.contents_offset, b.size);
     if (t.shape == ObjectShape::kValue) {
       walk_value(b, t.data_offset, t.type);
+      if (is_hchan(t.type)) walk_chan_buffer(b, t.data_offset, t.type);
     } else if (t.shape == ObjectShape::kArray) {
       uint64_t esize = dwarf_.type(t.type).size;
       const auto& words = layout(t.type);
@@ -208,14 +291,7 @@ class Typer {
 
   // An interface's data word, given its dynamic type's descriptor.
   void dynamic(uint64_t value, uint64_t type_addr) {
-    auto [it, added] = dynamic_.try_emplace(type_addr, Dynamic{});
-    if (added) {
-      if (auto d = runtime_.descriptor(type_addr)) {
-        it->second.type = runtime_.dwarf_type(type_addr);
-        it->second.direct = d->direct_iface;
-      }
-    }
-    const Dynamic& d = it->second;
+    const Dynamic& d = described(type_addr);
     if (d.type == kNoType) return;
     // Pointer-shaped dynamic types are stored in the data word itself.
     if (d.direct) {
@@ -223,6 +299,18 @@ class Typer {
     } else {
       assign(value, d.type, ObjectShape::kValue);
     }
+  }
+
+  // The DWARF type of the runtime type descriptor at `type_addr`, cached.
+  const Dynamic& described(uint64_t type_addr) {
+    auto [it, added] = dynamic_.try_emplace(type_addr, Dynamic{});
+    if (added) {
+      if (auto d = runtime_.descriptor(type_addr)) {
+        it->second.type = runtime_.dwarf_type(type_addr);
+        it->second.direct = d->direct_iface;
+      }
+    }
+    return it->second;
   }
 
   // The DWARF struct the linker synthesises for a map (hash<K,V>) or channel (hchan<T>).
@@ -314,11 +402,6 @@ class Typer {
   uint64_t mapped_ = 0;
   uint64_t last_folio_ = UINT64_MAX;
 
-  struct Dynamic {
-    TypeId type = kNoType;
-    bool direct = false;
-  };
-
   const HeapModel& model_;
   const binary::DwarfTypes& dwarf_;
   const binary::RuntimeTypes& runtime_;
@@ -329,6 +412,7 @@ class Typer {
   std::unordered_map<uint64_t, uint64_t> itab_type_;
   std::unordered_map<uint64_t, Dynamic> dynamic_;
   std::unordered_map<TypeId, TypeId> synthesized_;
+  std::unordered_map<TypeId, bool> hchan_;
 };
 
 }  // namespace

@@ -1,8 +1,9 @@
 #pragma once
 // What heap objects are, recovered from the program binary: a worklist propagates DWARF types
-// from typed roots (globals by their DWARF type, Go 1.22+ malloc type headers, finalizers'
-// object types) along typed pointer words: pointers, slices, strings, interfaces (through the
-// dynamic type word), maps (the linker's hash<K,V> and bucket<K,V> structs) and channels.
+// from typed roots (globals by their DWARF type, goroutines' stack variables, Go 1.22+ malloc
+// type headers, finalizers' object types) along typed pointer words: pointers, slices, strings,
+// interfaces (through the dynamic type word), maps (the linker's hash<K,V> and bucket<K,V>
+// structs) and channels (hchan<T> and its buffer).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct TypingStats {
   uint64_t typed_objects = 0;
   uint64_t typed_bytes = 0;
   uint64_t seeds_globals = 0;  // globals whose DWARF type was walked
+  uint64_t seeds_frames = 0;   // stack variables with a live pointer word
   uint64_t seeds_headers = 0;  // objects typed by their malloc header
   uint64_t seeds_finalizers = 0;
 };

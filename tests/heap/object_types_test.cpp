@@ -95,6 +95,41 @@ TEST_P(ObjectTypesTest, FieldPathsFollowTheStruct) {
   }
 }
 
+// holdOnStack's `local` and `held` are referred to by its parked frame alone: no global, no
+// object. Their types can only come from the frame's DWARF variables at the frame's pc.
+TEST_P(ObjectTypesTest, ObjectsOnlyAStackFrameHoldsAreTypedFromItsVariables) {
+  for (const char* key : {"stack_local", "stack_slice"}) {
+    ObjectId id = at(facts["objects"][key]["ptr"]);
+    bool from_frame = false;
+    for (const Root& r : model->roots) {
+      if (r.target != id) continue;
+      EXPECT_EQ(r.kind, RootKind::kStackFrame) << key;
+      from_frame |=
+          r.kind == RootKind::kStackFrame && model->frames[r.source].function == "main.holdOnStack";
+    }
+    EXPECT_TRUE(from_frame) << key;
+    for (ObjectId o = 0; o < model->object_count(); o++)
+      for (ObjectId child : model->children(o)) EXPECT_NE(child, id) << key << " from " << o;
+    EXPECT_FALSE(name(id).empty()) << key;
+  }
+  EXPECT_GT(types.stats.seeds_frames, 0u);
+}
+
+// The buffer of a channel with pointerful elements is its own allocation, typed by the
+// element type descriptor the hchan carries; the values queued in it get typed through it.
+TEST_P(ObjectTypesTest, ChannelBufferHoldsTypedElements) {
+  ObjectId buf = at(facts["objects"]["chan_buffer"]["ptr"]);
+  EXPECT_EQ(name(buf), "[]*main.Session");
+  size_t queued = 0;
+  for (uint64_t off : model->pointer_offsets(buf)) {
+    ObjectId s = model->find(model->word_at(model->object_contents[buf], off));
+    if (s == kNoObject) continue;
+    EXPECT_EQ(name(s), "main.Session") << field_path(*dwarf, types[buf], off);
+    queued++;
+  }
+  EXPECT_EQ(queued, 2u);
+}
+
 TEST_P(ObjectTypesTest, AtLeastNinetyPercentOfLiveBytesAreTyped) {
   auto groups = group_roots(*model, nullptr);
   RetentionGraph graph(*model, groups);

@@ -76,6 +76,7 @@ var (
 	handler  func() int
 	registry Registry
 	withFin  *Session
+	queue    chan *Session // buffered, pointerful elements: the buffer is its own object
 )
 
 const numSessions = 4 // 4 Sessions are over 512 bytes: the backing array has a header too
@@ -147,6 +148,25 @@ func makeCounter(start int) func() int {
 	return func() int { n++; list.val++; return n + int(list.val) }
 }
 
+// chanBuffer returns the hchan's buf word: runtime.hchan starts qcount, dataqsiz, buf.
+func chanBuffer(c chan *Session) unsafe.Pointer {
+	return (*[3]unsafe.Pointer)(*(*unsafe.Pointer)(unsafe.Pointer(&c)))[2]
+}
+
+// holdOnStack keeps objects that nothing but its own frame refers to, parked until released:
+// only the frame's DWARF variables can say what they are.
+//
+//go:noinline
+func holdOnStack(ready chan<- [3]string, release <-chan struct{}) {
+	local := &Node{val: 42}
+	held := make([]*Session, 3)
+	held[0] = &Session{ID: "held"}
+	ready <- [3]string{addr(local), addr(&held[0]), addr(held[0])}
+	<-release
+	runtime.KeepAlive(local)
+	runtime.KeepAlive(held)
+}
+
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "typefixture: "+format+"\n", args...)
 	os.Exit(1)
@@ -191,6 +211,12 @@ func main() {
 	registry = Registry{"r": newSession("registry", nil)}
 	withFin = newSession("finalized", nil)
 	runtime.SetFinalizer(withFin, func(*Session) { fmt.Fprintln(os.Stderr, "typefixture: finalizer ran (unexpected)") })
+	queue = make(chan *Session, 8)
+	queue <- newSession("queued0", nil)
+	queue <- newSession("queued1", nil)
+	ready, release := make(chan [3]string), make(chan struct{})
+	go holdOnStack(ready, release)
+	held := <-ready
 
 	f.Globals["cache"] = globalFacts{Type: fmt.Sprintf("%T", cache), Points: addr(cache)}
 	f.Globals["sessions"] = globalFacts{Type: fmt.Sprintf("%T", sessions), Points: addr(&sessions[0])}
@@ -205,6 +231,10 @@ func main() {
 	f.Objects["ival_value"] = objectFacts{Ptr: addr(dataWord(&ival)), Type: fmt.Sprintf("%T", ival)}
 	f.Objects["stringer_value"] = objectFacts{Ptr: addr(stringer), Type: fmt.Sprintf("%T", stringer)}
 	f.Objects["with_finalizer"] = objectFacts{Ptr: addr(withFin), Type: fmt.Sprintf("%T", withFin)}
+	f.Objects["chan_buffer"] = objectFacts{Ptr: addr(chanBuffer(queue)), Type: "[]*main.Session"}
+	f.Objects["stack_local"] = objectFacts{Ptr: held[0], Type: "main.Node"}
+	f.Objects["stack_slice"] = objectFacts{Ptr: held[1], Type: "[]*main.Session"}
+	f.Objects["stack_slice_elem"] = objectFacts{Ptr: held[2], Type: "main.Session"}
 
 	runtime.GC()
 	runtime.GC()
@@ -235,4 +265,6 @@ func main() {
 	runtime.KeepAlive(handler)
 	runtime.KeepAlive(registry)
 	runtime.KeepAlive(withFin)
+	runtime.KeepAlive(queue)
+	close(release)
 }
