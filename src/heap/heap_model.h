@@ -76,6 +76,12 @@ struct Frame {
   std::string_view function;
   uint32_t goroutine = UINT32_MAX;  // index into goroutines; UINT32_MAX if none preceded it
   std::vector<uint64_t> pointer_offsets;
+
+  // The pc the frame is at, for looking up what the code knows there: a caller's pc is its
+  // return address, just past the call, so the call itself is at pc - 1 (as the runtime does).
+  uint64_t lookup_pc() const { return pc != entry && pc != 0 ? pc - 1 : pc; }
+  // Its top, the canonical frame address: the caller's stack pointer before the call.
+  uint64_t cfa() const { return sp + size; }
 };
 
 struct MemProfBucket {

@@ -88,12 +88,8 @@ class Typer {
     for (const Goroutine& g : model_.goroutines) {
       std::span<const Frame> frames(model_.frames.data() + g.first_frame, g.frame_count);
       for (const Frame& f : frames) {
-        // A caller's pc is its return address, past the call: the call itself is at pc - 1.
-        uint64_t pc = f.pc != f.entry && f.pc != 0 ? f.pc - 1 : f.pc;
-        for (const auto& v : vars.at(pc)) {
-          // The frame's top (the dump's fp) is its CFA.
-          if (seed_frame_variable(frames, f.sp + f.size, v)) out_.stats.seeds_frames++;
-        }
+        for (const auto& v : vars.at(f.lookup_pc()))
+          if (seed_frame_variable(frames, f.cfa(), v)) out_.stats.seeds_frames++;
       }
     }
   }

@@ -1,5 +1,7 @@
 #include "heap/root_description.h"
 
+#include "heap/variable_slots.h"
+
 namespace leakseek::heap {
 
 namespace {
@@ -21,7 +23,7 @@ void describe_finalizer(const binary::ProgramSymbols* symbols, const format::Fin
 }  // namespace
 
 RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbols* symbols,
-                              const Root& root) {
+                              const Root& root, const binary::DwarfTypes* dwarf) {
   RootDescription d;
   d.kind = root.kind;
   d.target_addr = model.object_addr[root.target];
@@ -36,6 +38,9 @@ RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbo
           d.variable_offset = *d.word_addr - v->addr;
         }
       }
+      if (dwarf && d.variable)
+        if (auto slot = global_slot(*dwarf, *d.word_addr); slot && slot->variable == *d.variable)
+          d.field = slot->field;
       break;
     }
     case RootKind::kStackFrame: {
@@ -44,6 +49,12 @@ RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbo
       d.function = f.function;
       d.frame_offset = root.offset;
       if (f.goroutine < model.goroutines.size()) d.goid = model.goroutines[f.goroutine].record.goid;
+      if (dwarf) {
+        if (auto slot = frame_slot(model, *dwarf, root.source, root.offset)) {
+          d.frame_variable = slot->variable;
+          d.field = slot->field;
+        }
+      }
       break;
     }
     case RootKind::kGoroutineContext:

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "binary/dwarf_types.h"
 #include "binary/program_symbols.h"
 #include "heap/heap_model.h"
 
@@ -23,13 +24,18 @@ struct RootDescription {
   std::optional<uint64_t> goid;
   std::string_view function;  // stack frame: the frame's function
   uint64_t frame_offset = 0;
+  // stack frame, with DWARF: the local or parameter holding the word.
+  std::optional<std::string> frame_variable;
+  // With DWARF: the field of the global or local that holds the word (".Owner", "[3]").
+  std::string field;
   // finalizers: the finalized object and the finalizer's function.
   std::optional<uint64_t> finalized_object;
   std::optional<std::string> finalizer_function;
   uint64_t finalizer_pc = 0;
 };
 
+// `dwarf` (optional) names stack variables and the fields of globals.
 RootDescription describe_root(const HeapModel& model, const binary::ProgramSymbols* symbols,
-                              const Root& root);
+                              const Root& root, const binary::DwarfTypes* dwarf = nullptr);
 
 }  // namespace leakseek::heap

@@ -47,7 +47,7 @@ json summary_json(const heap::HeapSummary& s) {
 }
 
 json root_json(const HeapContext& ctx, const heap::Root& root) {
-  auto d = heap::describe_root(ctx.model, ctx.symbols, root);
+  auto d = heap::describe_root(ctx.model, ctx.symbols, root, ctx.dwarf);
   json j = {{"kind", heap::root_kind_name(root.kind)},
             {"label", root_label(d)},
             {"target", hex(d.target_addr)}};
@@ -55,6 +55,8 @@ json root_json(const HeapContext& ctx, const heap::Root& root) {
   if (d.variable) j["variable"] = *d.variable, j["variable_offset"] = d.variable_offset;
   if (d.goid) j["goid"] = *d.goid;
   if (!d.function.empty()) j["function"] = d.function, j["frame_offset"] = d.frame_offset;
+  if (d.frame_variable) j["frame_variable"] = *d.frame_variable;
+  if (!d.field.empty()) j["field"] = d.field;
   if (d.finalized_object) j["finalized_object"] = hex(*d.finalized_object);
   if (d.finalizer_function) j["finalizer_function"] = *d.finalizer_function;
   return j;

@@ -10,8 +10,9 @@ namespace {
 std::string global_label(const heap::RootDescription& d) {
   std::string seg = d.kind == heap::RootKind::kData ? "data" : "bss";
   if (d.variable) {
-    return d.variable_offset ? fmt::format("{} {}+{:#x}", seg, *d.variable, d.variable_offset)
-                             : fmt::format("{} {}", seg, *d.variable);
+    if (!d.field.empty() || !d.variable_offset)
+      return fmt::format("{} {}{}", seg, *d.variable, d.field);
+    return fmt::format("{} {}+{:#x}", seg, *d.variable, d.variable_offset);
   }
   return fmt::format("{} word at {}", seg, hex(d.word_addr.value_or(0)));
 }
@@ -34,6 +35,9 @@ std::string root_label(const heap::RootDescription& d) {
     case RootKind::kBss:
       return global_label(d);
     case RootKind::kStackFrame:
+      if (d.frame_variable)
+        return fmt::format("{} frame {} var {}{}", goroutine_label(d), d.function,
+                           *d.frame_variable, d.field);
       return fmt::format("{} frame {} +{:#x}", goroutine_label(d), d.function, d.frame_offset);
     case RootKind::kGoroutineContext:
       return goroutine_label(d) + " closure context";
@@ -56,7 +60,7 @@ std::string root_label(const heap::RootDescription& d) {
 }
 
 std::string root_label(const HeapContext& ctx, const heap::Root& root) {
-  return root_label(heap::describe_root(ctx.model, ctx.symbols, root));
+  return root_label(heap::describe_root(ctx.model, ctx.symbols, root, ctx.dwarf));
 }
 
 std::string function_label(const HeapContext& ctx, uint64_t pc) {

@@ -262,5 +262,28 @@ TEST(HeapCli, WhyPrintsTypesAndFieldPaths) {
       << r.out;
 }
 
+// A path from a parked goroutine names the local variable it starts from, as the code does.
+TEST(HeapCli, WhyNamesTheStackVariableARootPathStartsFrom) {
+  std::string d = test::fixture_path(kGo, "typefixture", "dump");
+  std::string prog = test::fixture_path(kGo, "typefixture");
+  auto objects = test::fixture_facts(kGo, "typefixture")["objects"];
+  auto r = run_leakseek(
+      {"heap", "why", d, objects["stack_slice_elem"]["ptr"].get<std::string>(), "--program", prog});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("from goroutine [0-9]+ frame main\\.holdOnStack var held \\(2 steps\\)")))
+      << r.out;
+  r = run_leakseek({"heap", "why", d, objects["stack_local"]["ptr"].get<std::string>(), "--program",
+                    prog, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto root = json::parse(r.out)["paths"][0]["root"];
+  EXPECT_EQ(root["frame_variable"], "local") << root;
+  EXPECT_EQ(root["function"], "main.holdOnStack") << root;
+  // Without the binary the same root is a frame offset.
+  r = run_leakseek({"heap", "why", d, objects["stack_local"]["ptr"].get<std::string>()});
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("frame main\\.holdOnStack \\+0x[0-9a-f]+")))
+      << r.out;
+}
+
 }  // namespace
 }  // namespace leakseek
