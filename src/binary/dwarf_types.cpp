@@ -254,13 +254,14 @@ class DwarfTypesBuilder {
       if (!alias_[i]) fill(raw_[i], id_of_.at(raw_[i].offset));
     }
     inherit_from_targets();
-    std::vector<uint8_t> state(out_.types_.size(), 0);
-    for (TypeId id = 0; id < out_.types_.size(); id++) compute_has_pointers(id, state, 0);
     for (TypeId id = 0; id < out_.types_.size(); id++) {
       const GoType& t = out_.types_[id];
       out_.by_name_.emplace(t.name, id);
       if (t.runtime_type) out_.by_runtime_.emplace(*t.runtime_type, id);
     }
+    type_atomic_pointers();
+    std::vector<uint8_t> state(out_.types_.size(), 0);
+    for (TypeId id = 0; id < out_.types_.size(); id++) compute_has_pointers(id, state, 0);
     for (auto& v : vars_) out_.globals_.push_back({std::move(v.name), v.addr, resolve(v.type)});
     std::stable_sort(
         out_.globals_.begin(), out_.globals_.end(),
@@ -350,6 +351,23 @@ class DwarfTypesBuilder {
     // Go's DWARF gives zero-length arrays ([0]*T) the element's size; the runtime says 0.
     for (GoType& t : out_.types_) {
       if (t.kind == TypeKind::kArray && t.count == 0) t.size = 0;
+    }
+  }
+
+  // sync/atomic.Pointer[T] (what sync.Map and much modern code keep their state in) stores its
+  // value as an unsafe.Pointer; the type argument in its name says it is a *T.
+  void type_atomic_pointers() {
+    constexpr std::string_view kPrefix = "sync/atomic.Pointer[";
+    for (GoType& t : out_.types_) {
+      if (t.kind != TypeKind::kStruct || !t.name.starts_with(kPrefix) || !t.name.ends_with("]"))
+        continue;
+      std::string arg = t.name.substr(kPrefix.size(), t.name.size() - kPrefix.size() - 1);
+      TypeId p = out_.find("*" + arg);
+      if (p == kNoType || out_.types_[p].kind != TypeKind::kPointer) continue;
+      for (GoField& f : t.fields)
+        if (f.name == "v" && f.type != kNoType &&
+            out_.types_[f.type].kind == TypeKind::kUnsafePointer)
+          f.type = p;
     }
   }
 

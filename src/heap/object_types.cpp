@@ -338,7 +338,9 @@ class Typer {
     // 8 bytes in is the start of the data only after a header, which only pointerful types get.
     bool after_header = off == 8 && may_have_type_header(model_, size) && t != kNoType &&
                         dwarf_.type(t).has_pointers;
-    if (off != 0 && !after_header) return false;
+    // A substring points into its bytes anywhere; that still says the object holds string bytes.
+    if (off != 0 && !after_header && shape != ObjectShape::kString) return false;
+    if (shape == ObjectShape::kString) off = 0;
     return set(id, t, shape, static_cast<uint8_t>(off), certain);
   }
 

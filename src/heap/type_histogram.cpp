@@ -38,6 +38,8 @@ TypeHistogram type_histogram(const RetentionGraph& graph, const DominatorTree& t
     TypeRow& r = h.rows[row];
     r.count++;
     r.bytes += size;
+    if (r.example == kNoObject || tree.retained_bytes[v] > r.example_retained)
+      r.example = id, r.example_retained = tree.retained_bytes[v];
     h.live_objects++;
     h.live_bytes += size;
     if (typed) h.typed_objects++, h.typed_bytes += size;

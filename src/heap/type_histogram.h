@@ -16,6 +16,9 @@ struct TypeRow {
   uint64_t count = 0;
   uint64_t bytes = 0;
   uint64_t retained_bytes = 0;
+  // The object of the row retaining the most: where to start `why` or `show`.
+  ObjectId example = kNoObject;
+  uint64_t example_retained = 0;
 };
 
 struct TypeHistogram {

@@ -13,6 +13,10 @@ std::string type_row_name(const HeapContext& ctx, const heap::TypeRow& r) {
 }
 
 namespace {
+std::string example_addr(const HeapContext& ctx, const heap::TypeRow& r) {
+  return r.example == heap::kNoObject ? "" : hex(ctx.model.object_addr[r.example]);
+}
+
 double ratio(uint64_t part, uint64_t whole) {
   return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
@@ -23,11 +27,12 @@ std::string type_histogram_text(const HeapContext& ctx, const heap::TypeHistogra
   std::string out = fmt::format(
       "{} live in {} objects; {:.1f}% of the bytes typed from the program binary\n",
       human_bytes(h.live_bytes), h.live_objects, 100.0 * ratio(h.typed_bytes, h.live_bytes));
-  out += fmt::format("{:>10} {:>10} {:>10}  {}\n", "retained", "bytes", "count", "type");
+  out += fmt::format("{:>10} {:>10} {:>10}  {:<14}  {}\n", "retained", "bytes", "count", "largest",
+                     "type");
   for (size_t i = 0; i < h.rows.size() && i < limit; i++) {
     const auto& r = h.rows[i];
-    out += fmt::format("{:>10} {:>10} {:>10}  {}\n", human_bytes(r.retained_bytes),
-                       human_bytes(r.bytes), r.count, type_row_name(ctx, r));
+    out += fmt::format("{:>10} {:>10} {:>10}  {:<14}  {}\n", human_bytes(r.retained_bytes),
+                       human_bytes(r.bytes), r.count, example_addr(ctx, r), type_row_name(ctx, r));
   }
   if (h.rows.size() > limit) out += fmt::format("... {} more types\n", h.rows.size() - limit);
   return out;
@@ -42,7 +47,9 @@ nlohmann::json type_histogram_json(const HeapContext& ctx, const heap::TypeHisto
                     {"typed", r.type.shape != heap::ObjectShape::kUntyped},
                     {"count", r.count},
                     {"bytes", r.bytes},
-                    {"retained_bytes", r.retained_bytes}});
+                    {"retained_bytes", r.retained_bytes},
+                    {"largest", example_addr(ctx, r)},
+                    {"largest_retained_bytes", r.example_retained}});
   }
   return {{"live_objects", h.live_objects},
           {"live_bytes", h.live_bytes},

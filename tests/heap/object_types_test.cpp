@@ -147,6 +147,55 @@ TEST_P(ObjectTypesTest, AtLeastNinetyPercentOfLiveBytesAreTyped) {
   EXPECT_GE(session->retained_bytes, session->bytes);
 }
 
+// Every fixture program, not just the one built for typing: nearly all live bytes get a type.
+class FixtureTypingTest : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(FixtureTypingTest, NearlyAllLiveBytesAreTyped) {
+  const auto& [go, name] = GetParam();
+  std::string prog = test::fixture_path(go, name);
+  auto model = load_heap_dump(test::fixture_path(go, name, "dump"));
+  auto dwarf = binary::DwarfTypes::load(prog);
+  auto runtime = binary::RuntimeTypes::load(prog, dwarf);
+  auto types = type_objects(model, dwarf, runtime);
+  auto groups = group_roots(model, nullptr);
+  RetentionGraph graph(model, groups);
+  auto tree = compute_dominators(graph);
+  auto h = type_histogram(graph, tree, dominator_children(tree), types);
+  EXPECT_GE(static_cast<double>(h.typed_bytes), 0.95 * static_cast<double>(h.live_bytes));
+  // Substrings point into their bytes, not at the start: those objects are string data too.
+  size_t interior_strings = 0;
+  for (ObjectId o = 0; o < model.object_count(); o++) {
+    if (types[o].shape != ObjectShape::kValue && types[o].shape != ObjectShape::kArray) continue;
+    for (uint64_t off : model.pointer_offsets(o)) {
+      uint64_t v = model.word_at(model.object_contents[o], off);
+      ObjectId t = model.find(v);
+      if (t == kNoObject || v == model.object_addr[t]) continue;
+      if (object_type_name(dwarf, types[o]).empty()) continue;
+      if (types[t].shape == ObjectShape::kString) interior_strings++;
+    }
+  }
+  if (name == "heapfixture") EXPECT_GT(interior_strings, 0u);
+  // sync.Map (internal/godebug's cache) keeps its state behind sync/atomic.Pointer[T] from Go
+  // 1.20 on: typed through the type argument.
+  if (go >= "go1.20") {
+    bool read_only = false;
+    for (ObjectId o = 0; o < model.object_count(); o++)
+      read_only |= object_type_name(dwarf, types[o]) == "sync.readOnly";
+    EXPECT_TRUE(read_only);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Go, FixtureTypingTest,
+                         ::testing::Combine(::testing::ValuesIn(test::go_versions()),
+                                            ::testing::Values("heapfixture", "retentionfixture",
+                                                              "goroutinefixture", "finalizerstall",
+                                                              "profilefixture", "typefixture")),
+                         [](const auto& info) {
+                           std::string go = std::get<0>(info.param);
+                           std::replace(go.begin(), go.end(), '.', '_');
+                           return go + "_" + std::get<1>(info.param);
+                         });
+
 INSTANTIATE_TEST_SUITE_P(Go, ObjectTypesTest, ::testing::ValuesIn(test::go_versions()),
                          test::GoVersionName());
 
