@@ -30,12 +30,10 @@ void add_heap_pprof(CLI::App& heap) {
   cmd->add_flag("--raw", *raw, "write uncompressed protobuf instead of gzip");
   cmd->callback([=] {
     auto h = load_heap(*args);
-    auto groups = heap::group_roots(h.model, h.symbols ? &*h.symbols : nullptr);
-    heap::RetentionGraph graph(h.model, groups);
-    auto tree = heap::compute_dominators(graph);
-    auto stacks = heap::retention_profile(graph, tree, h.types(), *options);
+    heap::HeapRetention r(h.model, h.symbols ? &*h.symbols : nullptr);
+    auto stacks = heap::retention_profile(r.graph, r.tree, h.types(), *options);
     auto profile =
-        report::retention_pprof(h.context(), groups, stacks, "leakseek heap pprof " + args->dump);
+        report::retention_pprof(h.context(), r.groups, stacks, "leakseek heap pprof " + args->dump);
     write_output(*output, format::write_pprof(profile, !*raw));
     if (args->json) {
       fmt::print("{}\n", nlohmann::json{{"output", *output},

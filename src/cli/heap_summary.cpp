@@ -28,19 +28,16 @@ void add_heap_summary(CLI::App& heap) {
       ->capture_default_str();
   cmd->callback([args, options] {
     auto h = load_heap(*args);
-    auto groups = heap::group_roots(h.model, h.symbols ? &*h.symbols : nullptr);
-    heap::RetentionGraph graph(h.model, groups);
-    auto tree = heap::compute_dominators(graph);
-    auto children = heap::dominator_children(tree);
-    auto retention = heap::analyze_retention(h.model, groups, tree, children, *options);
+    heap::HeapRetention r(h.model, h.symbols ? &*h.symbols : nullptr);
+    auto retention = heap::analyze_retention(h.model, r.groups, r.tree, r.children, *options);
     auto s = heap::summarize(h.model, retention.live_objects, retention.live_bytes);
     auto ctx = h.context();
     // With the binary, what the memory is: the types that retain the most.
     std::optional<heap::TypeHistogram> types;
-    if (h.types()) types = heap::type_histogram(graph, tree, children, *h.types());
+    if (h.types()) types = heap::type_histogram(r.graph, r.tree, r.children, *h.types());
     if (args->json) {
       auto j = report::summary_json(s);
-      report::add_retention_json(ctx, groups, retention, j);
+      report::add_retention_json(ctx, r.groups, retention, j);
       if (types) {
         auto t = report::type_histogram_json(ctx, *types, 10);
         j["typed_bytes_ratio"] = t["typed_bytes_ratio"];
@@ -48,7 +45,7 @@ void add_heap_summary(CLI::App& heap) {
       }
       fmt::print("{}\n", j.dump(2));
     } else {
-      fmt::print("{}", report::diagnosis_text(ctx, s, groups, retention));
+      fmt::print("{}", report::diagnosis_text(ctx, s, r.groups, retention));
       if (types) fmt::print("\nTop types:\n{}", report::type_histogram_text(ctx, *types, 10));
     }
   });

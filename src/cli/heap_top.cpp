@@ -44,18 +44,15 @@ void add_heap_top(CLI::App& heap) {
   cmd->add_option("--depth", options->depth, "levels expanded")->capture_default_str();
   cmd->callback([=] {
     auto h = load_heap(*args);
-    auto groups = heap::group_roots(h.model, h.symbols ? &*h.symbols : nullptr);
-    heap::RetentionGraph graph(h.model, groups);
-    auto tree = heap::compute_dominators(graph);
-    auto children = heap::dominator_children(tree);
+    heap::HeapRetention r(h.model, h.symbols ? &*h.symbols : nullptr);
     heap::DominatorTopOptions o = *options;
-    o.under = start_node(h, groups, graph, tree, *under);
-    auto top = heap::dominator_top(graph, tree, children, o);
+    o.under = start_node(h, r.groups, r.graph, r.tree, *under);
+    auto top = heap::dominator_top(r.graph, r.tree, r.children, o);
     auto ctx = h.context();
     if (args->json) {
-      fmt::print("{}\n", report::dominator_top_json(ctx, groups, graph, top).dump(2));
+      fmt::print("{}\n", report::dominator_top_json(ctx, r.groups, r.graph, top).dump(2));
     } else {
-      fmt::print("{}", report::dominator_top_text(ctx, groups, graph, top));
+      fmt::print("{}", report::dominator_top_text(ctx, r.groups, r.graph, top));
     }
   });
 }

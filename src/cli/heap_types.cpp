@@ -20,10 +20,8 @@ void add_heap_types(CLI::App& heap) {
     if (args->program.empty())
       throw UsageError("heap types needs --program BINARY: types come from the binary's DWARF");
     auto h = load_heap(*args);
-    auto groups = heap::group_roots(h.model, &*h.symbols);
-    heap::RetentionGraph graph(h.model, groups);
-    auto tree = heap::compute_dominators(graph);
-    auto hist = heap::type_histogram(graph, tree, heap::dominator_children(tree), *h.types());
+    heap::HeapRetention r(h.model, &*h.symbols);
+    auto hist = heap::type_histogram(r.graph, r.tree, r.children, *h.types());
     auto ctx = h.context();
     if (args->json) {
       fmt::print("{}\n", report::type_histogram_json(ctx, hist, *limit).dump(2));

@@ -86,4 +86,21 @@ struct DominatorChildren {
 };
 DominatorChildren dominator_children(const DominatorTree& tree);
 
+// The root groups, retention graph and dominator tree together, as every retention report needs
+// them. Built in place and never moved: the graph refers to the groups.
+struct HeapRetention {
+  HeapRetention(const HeapModel& model, const binary::ProgramSymbols* symbols)
+      : groups(group_roots(model, symbols)),
+        graph(model, groups),
+        tree(compute_dominators(graph)),
+        children(dominator_children(tree)) {}
+  HeapRetention(const HeapRetention&) = delete;
+  HeapRetention& operator=(const HeapRetention&) = delete;
+
+  std::vector<RootGroup> groups;
+  RetentionGraph graph;
+  DominatorTree tree;
+  DominatorChildren children;
+};
+
 }  // namespace leakseek::heap

@@ -157,10 +157,8 @@ TEST_P(FixtureTypingTest, NearlyAllLiveBytesAreTyped) {
   auto dwarf = binary::DwarfTypes::load(prog);
   auto runtime = binary::RuntimeTypes::load(prog, dwarf);
   auto types = type_objects(model, dwarf, runtime);
-  auto groups = group_roots(model, nullptr);
-  RetentionGraph graph(model, groups);
-  auto tree = compute_dominators(graph);
-  auto h = type_histogram(graph, tree, dominator_children(tree), types);
+  HeapRetention r(model, nullptr);
+  auto h = type_histogram(r.graph, r.tree, r.children, types);
   EXPECT_GE(static_cast<double>(h.typed_bytes), 0.95 * static_cast<double>(h.live_bytes));
   // Substrings point into their bytes, not at the start: those objects are string data too.
   size_t interior_strings = 0;
