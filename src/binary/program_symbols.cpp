@@ -71,6 +71,8 @@ ProgramSymbols ProgramSymbols::load(const std::string& path) {
         (std::strcmp(sname, ".debug_info") == 0 || std::strcmp(sname, ".zdebug_info") == 0)) {
       out.has_dwarf_ = true;
     }
+    if (sname && std::strcmp(sname, ".data") == 0) out.data_ = {sh.sh_addr, sh.sh_size};
+    if (sname && std::strcmp(sname, ".bss") == 0) out.bss_ = {sh.sh_addr, sh.sh_size};
     if (sh.sh_type != SHT_SYMTAB) continue;
     out.has_symtab_ = true;
     Elf_Data* data = elf_getdata(scn, nullptr);

@@ -10,6 +10,11 @@
 
 namespace leakseek::binary {
 
+struct AddressRange {
+  uint64_t addr = 0;
+  uint64_t size = 0;
+};
+
 struct Symbol {
   uint64_t addr = 0;
   uint64_t size = 0;
@@ -31,6 +36,10 @@ class ProgramSymbols {
   const std::string& path() const { return path_; }
   bool has_symbols() const { return has_symtab_; }
   bool has_dwarf() const { return has_dwarf_; }
+  // The sections a heap dump's data and bss segments come from (section headers survive
+  // stripping).
+  std::optional<AddressRange> data_section() const { return data_; }
+  std::optional<AddressRange> bss_section() const { return bss_; }
   size_t variable_count() const { return variables_.size(); }
   size_t type_count() const { return types_.size(); }
   // What is missing from the binary, in words for the user ("no symbol table: stripped").
@@ -40,6 +49,8 @@ class ProgramSymbols {
   std::string path_;
   bool has_symtab_ = false;
   bool has_dwarf_ = false;
+  std::optional<AddressRange> data_;
+  std::optional<AddressRange> bss_;
   std::vector<Symbol> variables_;  // sorted by addr
   std::vector<Symbol> functions_;  // sorted by addr
   std::vector<Symbol> types_;      // sorted by addr, name without the "type:" prefix
