@@ -149,9 +149,11 @@ json api_trends(const Store& store, const std::string& target, SnapshotKind kind
   int64_t since = now_nanos - window_nanos;
   auto snapshots = store.snapshots(t.id, kind, since);
   auto series = store.site_series(t.id, kind, since);
-  double min_slope = kind == SnapshotKind::heap ? thresholds.site_slope_bytes_per_hour
-                                                : thresholds.goroutine_slope_per_hour;
-  auto trends = site_trends(snapshots, series, min_slope, thresholds);
+  const bool heap = kind == SnapshotKind::heap;
+  auto trends = site_trends(
+      snapshots, series,
+      heap ? thresholds.site_slope_bytes_per_hour : thresholds.goroutine_slope_per_hour,
+      heap ? thresholds.site_min_growth_bytes : thresholds.goroutine_min_growth, thresholds);
   size_t total = trends.size();
   if (trends.size() > limit) trends.resize(limit);
   return report::site_trends_json(t.name, kind, window_nanos, snapshots.size(), trends, total);

@@ -200,7 +200,7 @@ void add_finalizer_stall(const TargetHistory& h, const DetectionThresholds& t,
 
 std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
                                    const std::vector<SiteSeries>& series, double min_slope_per_hour,
-                                   const DetectionThresholds& t) {
+                                   int64_t min_growth, const DetectionThresholds& t) {
   std::vector<SiteTrend> out;
   if (snapshots.empty()) return out;
   std::unordered_map<int64_t, size_t> position;
@@ -228,7 +228,8 @@ std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
     trend.r2 = st.r2;
     trend.monotonicity = st.monotonicity;
     trend.growing = snapshots.size() >= t.min_points && st.slope > min_slope_per_hour &&
-                    st.r2 > t.min_r2 && trend.last > trend.first;
+                    st.r2 > t.min_r2 && trend.last > trend.first &&
+                    trend.last - trend.first >= min_growth;
     out.push_back(std::move(trend));
   }
   std::sort(out.begin(), out.end(), [](const SiteTrend& a, const SiteTrend& b) {
@@ -240,7 +241,8 @@ std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
 
 std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t) {
   std::vector<Finding> out;
-  const auto heap_sites = site_trends(h.heap, h.heap_sites, t.site_slope_bytes_per_hour, t);
+  const auto heap_sites =
+      site_trends(h.heap, h.heap_sites, t.site_slope_bytes_per_hour, t.site_min_growth_bytes, t);
   add_heap_growth(h, t, heap_sites, out);
   size_t kept = 0;
   for (const auto& s : heap_sites) {
@@ -248,8 +250,8 @@ std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t
     if (kept++ >= t.max_site_findings) break;
     out.push_back(site_finding(h.target, AlertKind::site_growth, s, false));
   }
-  const auto goroutine_sites =
-      site_trends(h.goroutine, h.goroutine_sites, t.goroutine_slope_per_hour, t);
+  const auto goroutine_sites = site_trends(h.goroutine, h.goroutine_sites,
+                                           t.goroutine_slope_per_hour, t.goroutine_min_growth, t);
   kept = 0;
   for (const auto& s : goroutine_sites) {
     if (!s.growing) continue;

@@ -14,6 +14,10 @@ struct DetectionThresholds {
   double heap_slope_bytes_per_hour = 1024.0 * 1024.0;  // whole-process in-use growth
   double site_slope_bytes_per_hour = 256.0 * 1024.0;   // one allocation stack
   double goroutine_slope_per_hour = 60;                // one goroutine stack
+  // The least a site must have grown over the window, first to last point: a slope alone lets
+  // a one-off step of a few KiB (a goroutine stack, a sudog) pass over a short window.
+  int64_t site_min_growth_bytes = 64 * 1024;
+  int64_t goroutine_min_growth = 10;
   double min_r2 = 0.8;
   size_t min_points = 4;  // snapshots inside the window
   // A goroutine group that appeared inside the window with at least this many members.
@@ -34,14 +38,14 @@ struct SiteTrend {
   double slope_per_hour = 0;
   double r2 = 0;
   profiles::Monotonicity monotonicity = profiles::Monotonicity::kConstant;
-  bool growing = false;  // over the slope threshold, R² and point count
+  bool growing = false;  // over the slope and growth thresholds, R² and point count
 };
 
 // Trends of every site whose series has a point at or after window_start_nanos, steepest first.
 // `snapshots` are the kind's snapshots in the window (so absent sites count as 0 there).
 std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
                                    const std::vector<SiteSeries>& series, double min_slope_per_hour,
-                                   const DetectionThresholds& t);
+                                   int64_t min_growth, const DetectionThresholds& t);
 
 // What the store holds for one target inside the window.
 struct TargetHistory {

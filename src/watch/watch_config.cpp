@@ -164,10 +164,11 @@ class Reader {
       if (n["backoff"]) c.scrape.backoff = ms(duration(n["backoff"], "backoff"));
     }
     if (auto n = root["thresholds"]) {
-      only(n, "thresholds",
-           {"heap_growth_per_hour", "site_growth_per_hour", "goroutine_growth_per_hour", "min_r2",
-            "min_points", "new_group_goroutines", "finalizer_stall_scrapes", "finalizer_wait",
-            "max_site_alerts"});
+      only(
+          n, "thresholds",
+          {"heap_growth_per_hour", "site_growth_per_hour", "goroutine_growth_per_hour",
+           "site_min_growth", "goroutine_min_growth", "min_r2", "min_points",
+           "new_group_goroutines", "finalizer_stall_scrapes", "finalizer_wait", "max_site_alerts"});
       auto& t = c.thresholds;
       if (n["heap_growth_per_hour"])
         t.heap_slope_bytes_per_hour = amount(n["heap_growth_per_hour"], "heap_growth_per_hour");
@@ -176,6 +177,12 @@ class Reader {
       if (n["goroutine_growth_per_hour"])
         t.goroutine_slope_per_hour =
             number(n["goroutine_growth_per_hour"], "goroutine_growth_per_hour");
+      if (n["site_min_growth"])
+        t.site_min_growth_bytes =
+            static_cast<int64_t>(bytes(n["site_min_growth"], "site_min_growth"));
+      if (n["goroutine_min_growth"])
+        t.goroutine_min_growth =
+            static_cast<int64_t>(count(n["goroutine_min_growth"], "goroutine_min_growth"));
       if (n["min_r2"]) t.min_r2 = number(n["min_r2"], "min_r2");
       if (n["min_points"]) t.min_points = count(n["min_points"], "min_points");
       if (n["new_group_goroutines"])

@@ -178,6 +178,43 @@ TEST(DetectionRules, SteadyHeapGrowthNamesTheFastestSite) {
   EXPECT_EQ(findings[1].site, "main.fast");
 }
 
+// Over a one-minute window, a runtime site stepping 0 -> 4 KiB twice has a steep per-hour slope
+// and a fair fit; so do 2 goroutines more on a stack. Neither is a leak: too little has grown.
+TEST(DetectionRules, SmallStepsOverAShortWindowAreNotGrowth) {
+  StackPool pool;
+  TargetWindow window("api", kMinute, pool);
+  const int64_t steps[] = {0, 0, 4096, 4096, 8192, 8192};
+  for (int i = 0; i < 6; i++) {
+    SnapshotSeries heap, goroutines;
+    heap.sites.push_back({{"runtime.malg"}, steps[i], steps[i] ? 1 : 0});
+    heap.sites.push_back({{"main.leak"}, 200'000 * i, i});
+    heap.total = steps[i] + 200'000 * i;
+    goroutines.sites.push_back({{"runtime.gopark", "main.poll"}, 3 + (i >= 3), 3 + (i >= 3)});
+    goroutines.sites.push_back({{"runtime.gopark", "main.leaky"}, 20 * i, 20 * i});
+    // Ten seconds apart: the window is one minute.
+    auto at = [&](int64_t id, SnapshotKind k) {
+      SnapshotInfo info = info_at(id, k, 0);
+      info.time_nanos += i * 10'000'000'000;
+      return info;
+    };
+    auto info = at(i + 1, SnapshotKind::heap);
+    info.total = heap.total;
+    window.add(info, heap);
+    window.add(at(100 + i, SnapshotKind::goroutine), goroutines);
+  }
+  DetectionThresholds t;
+  auto findings = detect(window.history(), t);
+  EXPECT_EQ(find(findings, AlertKind::site_growth, "runtime.malg"), nullptr);
+  EXPECT_NE(find(findings, AlertKind::site_growth, "main.leak"), nullptr);
+  EXPECT_EQ(find(findings, AlertKind::goroutine_growth, "main.poll"), nullptr);
+  EXPECT_NE(find(findings, AlertKind::goroutine_growth, "main.leaky"), nullptr);
+  // Without the floor, the slope alone would have flagged the step.
+  t.site_min_growth_bytes = 0;
+  t.goroutine_min_growth = 0;
+  findings = detect(window.history(), t);
+  EXPECT_NE(find(findings, AlertKind::site_growth, "runtime.malg"), nullptr);
+}
+
 TEST(DetectionRules, QueuedFinalizersThatNeverRunAreAStall) {
   StackPool pool;
   TargetWindow window("api", 30 * kMinute, pool);

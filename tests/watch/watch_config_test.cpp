@@ -19,6 +19,16 @@ std::string error_of(const std::string& yaml) {
   return "";
 }
 
+TEST(WatchConfig, GrowthFloorsAreRead) {
+  WatchConfig c;
+  load_watch_config(
+      test::write_temp("thresholds:\n  site_min_growth: 1MiB\n  goroutine_min_growth: 3\n",
+                       ".yaml"),
+      c);
+  EXPECT_EQ(c.thresholds.site_min_growth_bytes, 1 << 20);
+  EXPECT_EQ(c.thresholds.goroutine_min_growth, 3);
+}
+
 TEST(WatchConfig, TheExampleFileLoadsWithEveryKey) {
   WatchConfig c;
   load_watch_config(std::string(LEAKSEEK_SOURCE_DIR) + "/examples/watch.yaml", c);
@@ -32,6 +42,8 @@ TEST(WatchConfig, TheExampleFileLoadsWithEveryKey) {
   EXPECT_EQ(c.scrape.max_body_bytes, 64ull << 20);
   EXPECT_EQ(c.scrape.backoff, std::chrono::milliseconds(500));
   EXPECT_EQ(c.thresholds.site_slope_bytes_per_hour, 256.0 * 1024);
+  EXPECT_EQ(c.thresholds.site_min_growth_bytes, 64 * 1024);
+  EXPECT_EQ(c.thresholds.goroutine_min_growth, 10);
   EXPECT_EQ(c.thresholds.finalizer_wait_minutes, 5);
   EXPECT_EQ(c.retention.raw_max_age_nanos, int64_t{7} * 86'400'000'000'000);
   EXPECT_EQ(c.resolve_after_nanos, int64_t{30'000'000'000});
@@ -46,6 +58,7 @@ TEST(WatchConfig, MistakesNameTheLine) {
   EXPECT_EQ(error_of("window: 5 minutes\n"),
             "line 1: window: bad duration \"5 minutes\" (use 500ms, 15s, 30m, 1h, 7d)");
   EXPECT_EQ(error_of("thresholds:\n  min_r2: high\n"), "line 2: min_r2 must be a number");
+  EXPECT_NE(error_of("thresholds:\n  site_min_growth: lots\n"), "");
   EXPECT_EQ(error_of("alerts:\n  receivers:\n    - type: pager\n"),
             "line 3: receiver type must be stdout, webhook, slack or alertmanager");
   EXPECT_NE(error_of("targets: [\n"), "");
