@@ -143,22 +143,6 @@ nlohmann::json mrkdwn(const std::string& text) {
 
 }  // namespace
 
-std::string rfc3339_utc(int64_t unix_nanos) {
-  int64_t secs = unix_nanos / 1'000'000'000;
-  int64_t millis = (unix_nanos % 1'000'000'000) / 1'000'000;
-  if (millis < 0) {
-    secs -= 1;
-    millis += 1000;
-  }
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  if (millis == 0) return std::string(buf) + "Z";
-  return fmt::format("{}.{:03d}Z", buf, millis);
-}
-
 std::string alert_url(const Alert& alert, const std::string& ui_base_url) {
   if (ui_base_url.empty()) return "";
   std::string base = ui_base_url;

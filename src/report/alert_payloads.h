@@ -44,7 +44,4 @@ const char* alertmanager_alertname(watch::AlertKind kind);
 // The time is the last evaluation while firing and the resolve time once resolved.
 std::string alert_log_line(const watch::Alert& alert);
 
-// RFC 3339 in UTC: "2026-11-27T18:00:00Z", with milliseconds when they are not 0.
-std::string rfc3339_utc(int64_t unix_nanos);
-
 }  // namespace leakseek::report

@@ -1,5 +1,7 @@
 #include "report/watch_json.h"
 
+#include "report/units.h"
+
 #include <fmt/format.h>
 
 #include <ctime>
@@ -11,7 +13,7 @@ using nlohmann::json;
 namespace {
 
 json optional_time(int64_t nanos) {
-  return nanos > 0 ? json(rfc3339(nanos)) : json(nullptr);
+  return nanos > 0 ? json(rfc3339_utc_exact(nanos)) : json(nullptr);
 }
 
 json known_or_null(double v) {
@@ -26,27 +28,6 @@ std::string raw_url(int64_t snapshot_id) {
 }
 
 }  // namespace
-
-std::string rfc3339(int64_t unix_nanos) {
-  int64_t secs = unix_nanos / 1'000'000'000;
-  int64_t frac = unix_nanos % 1'000'000'000;
-  if (frac < 0) {
-    frac += 1'000'000'000;
-    secs -= 1;
-  }
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out = buf;
-  if (frac != 0) {
-    std::string digits = fmt::format("{:09d}", frac);
-    digits.erase(digits.find_last_not_of('0') + 1);
-    out += "." + digits;
-  }
-  return out + "Z";
-}
 
 json target_json(const watch::TargetStatus* status, const watch::StoredTarget* stored) {
   json j;
@@ -105,7 +86,7 @@ json snapshot_info_json(const watch::SnapshotInfo& s, const std::string& target)
   json j{{"id", s.id},
          {"target", target},
          {"kind", watch::snapshot_kind_name(s.kind)},
-         {"time", rfc3339(s.time_nanos)},
+         {"time", rfc3339_utc_exact(s.time_nanos)},
          {"time_nanos", s.time_nanos},
          {"raw_bytes", s.raw_bytes},
          {"stored_bytes", s.stored_bytes},

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "report/units.h"
+
 namespace leakseek::report {
 namespace {
 
@@ -73,6 +75,11 @@ TEST(AlertPayloads, Rfc3339Utc) {
   EXPECT_EQ(rfc3339_utc(kStart), "2026-11-27T18:00:00Z");
   EXPECT_EQ(rfc3339_utc(kStart + 250'000'000), "2026-11-27T18:00:00.250Z");
   EXPECT_EQ(rfc3339_utc(kStart + 999), "2026-11-27T18:00:00Z");
+  EXPECT_EQ(rfc3339_utc(-1), "1969-12-31T23:59:59.999Z");
+  // The API's times are exact, so they select the same snapshot when given back.
+  EXPECT_EQ(rfc3339_utc_exact(kStart + 999), "2026-11-27T18:00:00.000000999Z");
+  EXPECT_EQ(rfc3339_utc_exact(kStart + 250'000'000), "2026-11-27T18:00:00.25Z");
+  EXPECT_EQ(rfc3339_utc_exact(kStart), "2026-11-27T18:00:00Z");
 }
 
 TEST(AlertPayloads, WebhookCarriesTheAlertAndItsEvidence) {
