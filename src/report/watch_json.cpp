@@ -1,10 +1,7 @@
 #include "report/watch_json.h"
-
 #include "report/units.h"
 
 #include <fmt/format.h>
-
-#include <ctime>
 
 namespace leakseek::report {
 
