@@ -1,7 +1,8 @@
 #include "report/watch_json.h"
-#include "report/units.h"
 
 #include <fmt/format.h>
+
+#include "report/units.h"
 
 namespace leakseek::report {
 
