@@ -644,5 +644,103 @@ TEST(Store, KillNineLosesAtMostTheSnapshotInFlight) {
   }
 }
 
+// Retention deletes and rewrites many rows in one transaction: a kill inside it must leave the
+// store as before or as after it, never in between.
+TEST(Store, KillNineDuringRetentionLeavesItWholeOrUndone) {
+  TempDir dir;
+  const std::string path = dir.file("watch.db");
+  int64_t target = Store(path).upsert_target("api", "http://a", {});
+  RetentionPolicy policy;
+  policy.raw_max_age_nanos = 10 * kMinute;
+  policy.series_max_age_nanos = 60 * kMinute;
+  policy.downsample_after_nanos = 20 * kMinute;
+  policy.downsample_step_nanos = 5 * kMinute;
+  auto raw_of = [](int64_t i) { return gzip_like_body(i, 1500); };
+  std::map<int64_t, int64_t> index_of_id;
+  int64_t next_index = 0, retention_now = 0;
+  std::mt19937 rng(7);
+
+  for (int round = 0; round < 4; round++) {
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(fds[0]);
+      try {
+        Store store(path);
+        for (int64_t i = next_index;; i++) {
+          int64_t id = store.add_snapshot(target, SnapshotKind::heap, i * kMinute, raw_of(i),
+                                          synthetic_heap(i, 100, 3));
+          int64_t message[2] = {id, i};
+          if (write(fds[1], message, sizeof message) != sizeof message) _exit(3);
+          if (i % 10 != 9) continue;
+          // -1: a retention pass at this time starts now.
+          int64_t start[2] = {-1, i * kMinute};
+          if (write(fds[1], start, sizeof start) != sizeof start) _exit(3);
+          store.apply_retention(i * kMinute, policy);
+        }
+      } catch (...) {
+        _exit(2);
+      }
+    }
+    close(fds[1]);
+    int passes = 0;
+    bool killed = false;
+    for (;;) {
+      pollfd p{fds[0], POLLIN, 0};
+      if (poll(&p, 1, 60'000) <= 0) break;
+      int64_t message[2];
+      if (read(fds[0], message, sizeof message) != sizeof message) break;
+      if (message[0] >= 0) {
+        index_of_id[message[0]] = message[1];
+        next_index = std::max(next_index, message[1] + 1);
+        continue;
+      }
+      retention_now = message[1];
+      // Past the first few passes (so there is something to delete), kill somewhere inside one.
+      if (++passes < 3 + round) continue;
+      usleep(std::uniform_int_distribution<int>(0, 4000)(rng));
+      kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    ASSERT_TRUE(killed);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited with " << WEXITSTATUS(status);
+    close(fds[0]);
+    next_index += 1;  // a snapshot may have committed unreported
+  }
+
+  Store store(path);
+  RawDb raw(path);
+  EXPECT_EQ(raw.text("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(raw.text("PRAGMA foreign_key_check"), "");
+  EXPECT_EQ(raw.text("SELECT count(*) FROM series WHERE snapshot_id NOT IN (SELECT id FROM "
+                     "snapshots) OR stack_id NOT IN (SELECT id FROM stacks)"),
+            "0");
+  EXPECT_EQ(raw.text("SELECT count(*) FROM scalars WHERE snapshot_id NOT IN (SELECT id FROM "
+                     "snapshots)"),
+            "0");
+  size_t checked = 0;
+  for (const auto& [id, i] : index_of_id) {
+    auto info = store.snapshot(id);
+    // Retention never deletes what is younger than downsample_after at its time.
+    if (i * kMinute >= retention_now - policy.downsample_after_nanos)
+      ASSERT_TRUE(info) << "snapshot " << id << " at minute " << i << " is gone";
+    if (!info) continue;
+    // A snapshot is all there, or its raw body alone was pruned as a whole.
+    if (auto body = store.raw_snapshot(id)) {
+      EXPECT_EQ(*body, raw_of(i)) << id;
+    }
+    EXPECT_EQ(merged(store.snapshot_sites(id)), merged(synthetic_heap(i, 100, 3).sites)) << id;
+    EXPECT_EQ(store.scalars(id).size(), 2u) << id;
+    checked++;
+  }
+  EXPECT_GT(checked, 20u);
+  EXPECT_LT(checked, index_of_id.size());  // retention did delete
+}
+
 }  // namespace
 }  // namespace leakseek::watch
