@@ -118,7 +118,7 @@ std::optional<std::string_view> ProgramSymbols::type_at(uint64_t addr) const {
 std::vector<std::string> ProgramSymbols::limitations() const {
   std::vector<std::string> out;
   if (!has_symtab_)
-    out.push_back("no symbol table (stripped with -s): globals and types stay unnamed");
+    out.push_back("no symbol table (stripped with -s): globals stay unnamed");
   if (!has_dwarf_) out.push_back("no DWARF (built with -w)");
   return out;
 }

@@ -18,6 +18,12 @@ namespace {
 // internal/abi.TFlagExtraStar: the name is stored with a '*' in front, shared with the pointer
 // type, and the type's own name is what follows it.
 constexpr uint8_t kTFlagExtraStar = 1 << 1;
+constexpr uint8_t kTFlagUncommon = 1 << 0;  // an UncommonType follows the kind-specific part
+constexpr uint8_t kTFlagNamed = 1 << 2;
+// internal/abi.Name flag: an embedded struct field (Go >= 1.19; before, the offset's low bit).
+constexpr uint8_t kNameEmbedded = 1 << 3;
+constexpr uint8_t kArray = 17, kChan = 18, kFunc = 19, kInterface = 20, kMap = 21, kPointer = 22,
+                  kSlice = 23, kStruct = 25;
 // internal/abi.Kind: the low 5 bits are the kind; KindDirectIface is a flag above them.
 constexpr uint8_t kKindMask = (1 << 5) - 1;
 constexpr uint8_t kKindDirectIface = 1 << 5;
@@ -40,6 +46,7 @@ struct RuntimeTypes::ElfFacts {
   std::optional<uint64_t> type_star;      // "type:*" (Go >= 1.20) or "type.*": same address
   std::optional<uint64_t> build_version;  // runtime.buildVersion, a Go string header
   std::optional<GElf_Shdr> rodata, typelink, buildinfo;
+  std::vector<uint64_t> type_symbols;  // type:main.Session, type:*main.Session, ...
 };
 
 namespace {
@@ -116,11 +123,18 @@ RuntimeTypes RuntimeTypes::load(const std::string& path, const DwarfTypes& dwarf
       if (sn == "runtime.etypes") facts.etypes = sym.st_value;
       if (sn == "type:*" || sn == "type.*") facts.type_star = sym.st_value;
       if (sn == "runtime.buildVersion") facts.build_version = sym.st_value;
+      // "type:T" (Go >= 1.20) or "type.T"; "type:.namedata.*" and the like are not types.
+      if (sn.size() > 5 && (sn.starts_with("type:") || sn.starts_with("type.")) && sn[5] != '.' &&
+          sn != "type:*" && sn != "type.*")
+        facts.type_symbols.push_back(sym.st_value);
     }
   }
   out.find_go_version(facts);
   out.find_types(facts);
-  if (out.available()) out.link_dwarf(dwarf);
+  if (out.available()) {
+    out.list_descriptors(facts);
+    out.link_dwarf(dwarf);
+  }
   return out;
 }
 
@@ -147,6 +161,20 @@ void RuntimeTypes::find_go_version(const ElfFacts& facts) {
   // Names carried a 2-byte length before Go 1.17; unknown versions are taken as current.
   auto minor = go_minor_version(go_version_);
   varint_names_ = !minor || *minor >= 17;
+  shifted_offsets_ = minor && *minor < 19;
+  swiss_maps_ = !minor || *minor >= 24;
+}
+
+void RuntimeTypes::list_descriptors(const ElfFacts& facts) {
+  for (uint64_t a : facts.type_symbols)
+    if (in_types(a)) listed_.push_back(a);
+  if (!facts.typelink) return;
+  // .typelink holds int32 offsets from runtime.types.
+  auto links = read(facts.typelink->sh_addr, facts.typelink->sh_size);
+  for (size_t i = 0; i + 4 <= links.size(); i += 4) {
+    auto off = static_cast<int32_t>(word(links.data() + i, 4));
+    if (off > 0) listed_.push_back(types_begin_ + static_cast<uint64_t>(off));
+  }
 }
 
 void RuntimeTypes::find_types(const ElfFacts& facts) {
@@ -209,6 +237,14 @@ void RuntimeTypes::link_dwarf(const DwarfTypes& dwarf) {
     limitations_.push_back("DWARF's runtime type offsets do not match the descriptors (" +
                            std::to_string(size_mismatches_) + " of " + std::to_string(checked) +
                            " sizes differ): DWARF layouts of typed objects may be wrong");
+}
+
+void RuntimeTypes::relink(const DwarfTypes& dwarf) {
+  by_addr_.clear();
+  descriptor_of_.clear();
+  dwarf_only_names_.clear();
+  size_mismatches_ = 0;
+  if (available()) link_dwarf(dwarf);
 }
 
 std::span<const uint8_t> RuntimeTypes::read(uint64_t addr, uint64_t n) const {
@@ -280,6 +316,117 @@ ResolvedType RuntimeTypes::resolve(uint64_t addr) const {
     r.name = it->second;
   }
   return r;
+}
+
+}  // namespace leakseek::binary
+
+namespace leakseek::binary {
+
+std::optional<std::string> RuntimeTypes::field_name_at(uint64_t addr, bool& embedded) const {
+  // Field names are referenced by pointer, so they may sit outside the descriptor area.
+  for (const auto& s : sections_) {
+    if (addr < s.addr || addr - s.addr >= s.size) continue;
+    std::span<const uint8_t> rest(file_->data() + s.file_offset + (addr - s.addr),
+                                  s.size - (addr - s.addr));
+    embedded = !shifted_offsets_ && (rest[0] & kNameEmbedded);
+    return decode_type_name(rest, varint_names_);
+  }
+  return std::nullopt;
+}
+
+// The UncommonType sits right after the kind-specific struct, whose size depends on the kind.
+uint64_t RuntimeTypes::uncommon_offset(const TypeDescriptor& d) const {
+  const uint64_t p = ptr_size_, h = 4 * p + 16;
+  switch (d.kind) {
+    case kArray:
+      return h + 3 * p;  // Elem, Slice, Len
+    case kChan:
+      return h + 2 * p;  // Elem, Dir
+    case kFunc:
+      return h + (4 + p - 1) / p * p;  // InCount, OutCount uint16
+    case kInterface:
+    case kStruct:
+      return h + 4 * p;  // PkgPath, then a slice of methods or fields
+    case kMap:
+      // Key, Elem, Bucket, Hasher, then KeySize, ValueSize, BucketSize, Flags (8 bytes); the
+      // Swiss-table MapType has Group, Hasher, GroupSize, SlotSize, ElemOff and Flags.
+      return swiss_maps_ ? h + 8 * p : h + 4 * p + 8;
+    case kPointer:
+    case kSlice:
+      return h + p;  // Elem
+    default:
+      return h;
+  }
+}
+
+// internal/abi kind-specific layouts after the common Type header (same fields and order in
+// runtime/type.go since Go 1.14): PtrType/SliceType{Elem}, ArrayType{Elem, Slice, Len},
+// ChanType{Elem, Dir}, MapType{Key, Elem, Bucket, ...}, InterfaceType{PkgPath, Methods []Imethod},
+// StructType{PkgPath, Fields []StructField{Name, Typ, Offset}}.
+DescriptorParts RuntimeTypes::parts(const TypeDescriptor& d, size_t max_fields) const {
+  DescriptorParts out;
+  const uint64_t p = ptr_size_, h = 4 * p + 16;
+  auto ptr = [&](uint64_t off) -> uint64_t {
+    auto b = read(d.addr + off, p);
+    return b.empty() ? 0 : word(b.data(), p);
+  };
+  auto hdr = read(d.addr, h);
+  if (hdr.empty()) return out;
+  auto ptt = static_cast<int32_t>(word(hdr.data() + 4 * p + 12, 4));
+  if (ptt > 0) out.ptr_to_this = types_begin_ + static_cast<uint64_t>(ptt);
+  out.named = d.tflag & kTFlagNamed;
+  switch (d.kind) {
+    case kArray:
+      out.elem = ptr(h);
+      out.len = ptr(h + 2 * p);
+      break;
+    case kChan:
+      out.elem = ptr(h);
+      out.chan_dir = ptr(h + p);
+      break;
+    case kInterface:
+      out.methods = ptr(h + 2 * p);  // the Methods slice's length
+      break;
+    case kMap:
+      out.key = ptr(h);
+      out.elem = ptr(h + p);
+      if (!swiss_maps_) out.bucket = ptr(h + 2 * p);
+      break;
+    case kPointer:
+    case kSlice:
+      out.elem = ptr(h);
+      break;
+    case kStruct: {
+      uint64_t data = ptr(h + p), n = ptr(h + 2 * p);
+      for (uint64_t i = 0; i < n && i < max_fields; i++) {
+        auto f = read(data + i * 3 * p, 3 * p);
+        if (f.empty()) break;
+        DescriptorField field;
+        auto name = field_name_at(word(f.data(), p), field.embedded);
+        if (!name) continue;
+        field.name = std::move(*name);
+        field.type = word(f.data() + p, p);
+        field.offset = word(f.data() + 2 * p, p);
+        if (shifted_offsets_) {
+          field.embedded = field.offset & 1;
+          field.offset >>= 1;
+        }
+        out.fields.push_back(std::move(field));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  if (d.tflag & kTFlagUncommon) {
+    auto u = read(d.addr + uncommon_offset(d), 4);
+    auto off = u.empty() ? 0 : static_cast<int32_t>(word(u.data(), 4));
+    if (off > 0) {
+      if (auto path = name_at(types_begin_ + static_cast<uint64_t>(off)))
+        out.pkg_path = std::move(*path);
+    }
+  }
+  return out;
 }
 
 }  // namespace leakseek::binary

@@ -29,6 +29,29 @@ struct TypeDescriptor {
   std::string name;           // as Go prints it (%T): "*main.Session", "[]uint8"
 };
 
+// A struct field as its descriptor lists it.
+struct DescriptorField {
+  std::string name;
+  uint64_t type = 0;  // descriptor address of the field's type
+  uint64_t offset = 0;
+  bool embedded = false;
+};
+
+// The kind-specific part of a descriptor (internal/abi.PtrType, ArrayType, MapType, ...) and
+// its uncommon part. Addresses are of other descriptors; 0 means none or unreadable.
+struct DescriptorParts {
+  uint64_t elem = 0;                    // pointer, slice, array, chan, map (the value type)
+  uint64_t key = 0;                     // map
+  uint64_t bucket = 0;                  // map, Go <= 1.23: the bucket struct
+  uint64_t len = 0;                     // array
+  uint64_t chan_dir = 0;                // 1 receive-only, 2 send-only, 3 both
+  uint64_t methods = 0;                 // interface: 0 for interface{} / any
+  uint64_t ptr_to_this = 0;             // the *T descriptor, when the linker kept it
+  bool named = false;                   // a defined type ("main.Session"), not a type literal
+  std::string pkg_path;                 // named types: the full import path ("net/http")
+  std::vector<DescriptorField> fields;  // struct
+};
+
 struct ResolvedType {
   TypeId dwarf = kNoType;  // the DWARF type describing the layout, when there is one
   std::string name;        // as Go prints it; empty when `addr` is no type descriptor
@@ -49,6 +72,15 @@ class RuntimeTypes {
   // The descriptor at exactly `addr`, when it reads as one. Decodes ~50 bytes per call;
   // callers typing many objects should cache by address.
   std::optional<TypeDescriptor> descriptor(uint64_t addr) const;
+  // The kind-specific part of `d`. Fields beyond `max_fields`, and fields whose name or
+  // offset does not read, are left out: a hostile binary gets a partial layout, not a crash.
+  DescriptorParts parts(const TypeDescriptor& d, size_t max_fields = 1 << 14) const;
+  // Descriptors the binary lists: .typelink (type literals reflect can look up) and, when the
+  // symbol table is there, every type:* symbol. What a table of all types starts from.
+  const std::vector<uint64_t>& listed_descriptors() const { return listed_; }
+  // Links descriptors to the types of another table with the same descriptor offsets (the
+  // table built from the descriptors themselves when there is no DWARF).
+  void relink(const DwarfTypes& dwarf);
   // The DWARF type whose DW_AT_go_runtime_type is `addr`, or kNoType.
   TypeId dwarf_type(uint64_t addr) const;
   // Where the descriptor of DWARF type `id` is, if the linker kept one.
@@ -59,6 +91,7 @@ class RuntimeTypes {
   // The toolchain that built the program ("go1.23.5"), from runtime.buildVersion or, when
   // stripped, .go.buildinfo; empty if neither reads.
   const std::string& go_version() const { return go_version_; }
+  uint64_t ptr_size() const { return ptr_size_; }
   // DWARF types whose descriptor was found, and how many of those disagree on the size: a
   // non-zero count means runtime.types is not where DWARF's offsets are counted from.
   size_t linked_dwarf_types() const { return by_addr_.size(); }
@@ -69,11 +102,15 @@ class RuntimeTypes {
   struct ElfFacts;
   void find_go_version(const ElfFacts& facts);
   void find_types(const ElfFacts& facts);
+  void list_descriptors(const ElfFacts& facts);
   // Bytes at virtual address [addr, addr + n) in the file, or empty if not all in one section.
   std::span<const uint8_t> read(uint64_t addr, uint64_t n) const;
   uint64_t word(const uint8_t* p, size_t n) const;
   void link_dwarf(const DwarfTypes& dwarf);
   std::optional<std::string> name_at(uint64_t addr) const;
+  // An internal/abi.Name anywhere in the file; sets `embedded` from its flag byte.
+  std::optional<std::string> field_name_at(uint64_t addr, bool& embedded) const;
+  uint64_t uncommon_offset(const TypeDescriptor& d) const;
 
   struct Section {
     uint64_t addr = 0;
@@ -86,7 +123,10 @@ class RuntimeTypes {
   uint64_t ptr_size_ = 8;
   uint64_t types_begin_ = 0;
   uint64_t types_end_ = 0;
-  bool varint_names_ = true;  // name length encoding: varint since Go 1.17, 2 bytes before
+  bool varint_names_ = true;      // name length encoding: varint since Go 1.17, 2 bytes before
+  bool shifted_offsets_ = false;  // Go < 1.19: StructField holds offset<<1 | embedded
+  bool swiss_maps_ = false;       // Go >= 1.24: MapType describes a Swiss table, no buckets
+  std::vector<uint64_t> listed_;
   std::string go_version_;
   std::unordered_map<uint64_t, TypeId> by_addr_;
   std::unordered_map<TypeId, uint64_t> descriptor_of_;

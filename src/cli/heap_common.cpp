@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <cstring>
 
+#include "binary/descriptor_types.h"
 #include "heap/heap_loader.h"
+#include "heap/program_match.h"
 #include "util/input_error.h"
 
 namespace leakseek::cli {
@@ -19,6 +21,24 @@ void add_heap_args(CLI::App& cmd, HeapArgs& args) {
   cmd.add_option("--program", args.program, "the program's binary, to name globals and functions");
   cmd.add_flag("--json", args.json, "print JSON");
 }
+
+namespace {
+
+// Type descriptors the dump names directly: a stripped program's symbol table no longer lists
+// them, and the types reached from them are what typing without DWARF starts from.
+std::vector<uint64_t> dump_descriptors(const heap::HeapModel& model) {
+  std::vector<uint64_t> out;
+  for (const auto& it : model.itabs) out.push_back(it.type);
+  for (const auto* list : {&model.finalizers, &model.queued_finalizers}) {
+    for (const auto& f : *list) {
+      out.push_back(f.ot);
+      out.push_back(f.fint);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 LoadedHeap::LoadedHeap(const HeapArgs& args) {
   format::ReadOptions options;
@@ -36,13 +56,28 @@ LoadedHeap::LoadedHeap(const HeapArgs& args) {
   if (symbols) {
     dwarf = binary::DwarfTypes::load(args.program);
     runtime = binary::RuntimeTypes::load(args.program, *dwarf);
+    // Another build's binary would name the wrong globals and type objects at random.
+    auto mismatches = heap::program_mismatches(model, *symbols, runtime->go_version());
+    if (!mismatches.empty())
+      throw InputError(args.program, std::nullopt,
+                       "not the program that wrote " + args.dump + ": " + mismatches.front());
+    dwarf_limitations = dwarf->limitations();
+    // Without DWARF the descriptors still describe every type's layout: type from them.
+    if (!dwarf->has_dwarf() && runtime->available()) {
+      dwarf_limitations = binary::descriptor_limitations(*dwarf, *runtime);
+      dwarf = binary::descriptor_types(*dwarf, *runtime, dump_descriptors(model));
+      runtime->relink(*dwarf);
+    }
     typing_ = std::async(std::launch::async, [this] {
                 return heap::type_objects(model, *dwarf, *runtime);
               }).share();
   }
   if (symbols && !args.json) {
-    std::vector<std::string> missing = symbols->limitations();
-    for (const auto& l : dwarf->limitations()) missing.push_back(l);
+    std::vector<std::string> missing;
+    // The symbol table's short "no DWARF" note says less than what DWARF's absence costs.
+    for (auto& l : symbols->limitations())
+      if (dwarf->has_dwarf() || !l.starts_with("no DWARF")) missing.push_back(std::move(l));
+    for (const auto& l : dwarf_limitations) missing.push_back(l);
     for (const auto& l : runtime->limitations()) missing.push_back(l);
     // Each binary-reading layer may notice the same gap; say each once.
     std::sort(missing.begin(), missing.end());

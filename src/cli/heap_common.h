@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "binary/dwarf_types.h"
 #include "binary/program_symbols.h"
@@ -38,6 +39,8 @@ class LoadedHeap {
   std::optional<binary::ProgramSymbols> symbols;
   std::optional<binary::DwarfTypes> dwarf;
   std::optional<binary::RuntimeTypes> runtime;
+  // What the program's debug info lacks; without DWARF, what typing from descriptors lacks.
+  std::vector<std::string> dwarf_limitations;
 
   // nullptr without --program.
   const heap::ObjectTypes* types() const { return typing_.valid() ? &typing_.get() : nullptr; }

@@ -1,6 +1,7 @@
 // The leakseek binary end to end: exit codes, error lines, and the JSON each command promises.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -260,6 +261,17 @@ TEST(HeapCli, WhyPrintsTypesAndFieldPaths) {
   EXPECT_TRUE(std::regex_search(
       r.out, std::regex("\\[[0-9]+\\]\\.values\\[[0-7]\\] 0x[0-9a-f]+ main\\.Session")))
       << r.out;
+}
+
+// Another program's binary would name the wrong globals: refused, saying why.
+TEST(HeapCli, AnotherProgramsBinaryIsRefused) {
+  std::string other = test::fixture_path(kGo, "typefixture");
+  auto r = run_leakseek({"heap", "summary", dump(), "--program", other});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(other + ": not the program that wrote " + dump() + ": its .data section"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 // A path from a parked goroutine names the local variable it starts from, as the code does.
