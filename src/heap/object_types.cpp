@@ -56,6 +56,7 @@ class Typer {
   void run() {
     seed_globals();
     seed_frames();
+    if (dwarf_.globals().empty()) seed_interface_words();
     seed_headers();
     seed_finalizers();
     for (ObjectId id; (id = work_.next()) != kNoObject;) walk(id);
@@ -121,6 +122,33 @@ class Typer {
     return seeded;
   }
 
+  // Without DWARF nothing says what a global or a stack slot holds, except the one value that
+  // carries its own type: an interface, whose type word (a descriptor, or an itab the dump
+  // lists) sits just before the data word. The GC does not scan an interface's type word, so
+  // a word the dump lists as a pointer is a struct's *_type field, not half of an interface.
+  void seed_interface_words() {
+    const uint64_t ps = model_.ptr_size();
+    auto scan = [&](const Block& b, const std::vector<uint64_t>& pointer_offsets) {
+      uint64_t previous = UINT64_MAX;
+      for (uint64_t off : pointer_offsets) {
+        const bool after_pointer = previous != UINT64_MAX && previous + ps == off;
+        previous = off;
+        if (after_pointer || off < ps || off > b.size - ps) continue;
+        uint64_t type_word = model_.word_at(b.contents_offset, off - ps);
+        uint64_t type_addr = type_word;
+        if (auto it = itab_type_.find(type_word); it != itab_type_.end()) type_addr = it->second;
+        if (!runtime_.in_types(type_addr)) continue;
+        if (uint64_t value = model_.word_at(b.contents_offset, off)) {
+          dynamic(value, type_addr);
+          out_.stats.seeds_interfaces++;
+        }
+      }
+    };
+    for (const auto& seg : model_.segments)
+      scan({seg.contents_offset, seg.size}, seg.pointer_offsets);
+    for (const auto& f : model_.frames) scan({f.contents_offset, f.size}, f.pointer_offsets);
+  }
+
   void seed_headers() {
     if (!headers_ || !runtime_.available()) return;
     std::unordered_map<uint64_t, TypeId> cache;
@@ -136,7 +164,8 @@ class Typer {
       // Only objects with pointers have headers: a pointer-free type in word 0 is data.
       if (t == kNoType || dwarf_.type(t).size == 0 || !dwarf_.type(t).has_pointers) continue;
       if (size == kLargestHeaderSlot && !header_matches_fields(id, t)) continue;
-      bool many = size - 8 >= 2 * dwarf_.type(t).size;
+      // A map's bucket array is an array even when it holds one bucket (B = 0).
+      bool many = size - 8 >= 2 * dwarf_.type(t).size || dwarf_.type(t).name.starts_with("bucket<");
       if (set(id, t, many ? ObjectShape::kArray : ObjectShape::kValue, 8, true))
         out_.stats.seeds_headers++;
     }

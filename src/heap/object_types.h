@@ -37,6 +37,8 @@ struct TypingStats {
   uint64_t typed_bytes = 0;
   uint64_t seeds_globals = 0;  // globals whose DWARF type was walked
   uint64_t seeds_frames = 0;   // stack variables with a live pointer word
+  // Without DWARF: interface values found in data, bss and frames by their type word.
+  uint64_t seeds_interfaces = 0;
   uint64_t seeds_headers = 0;  // objects typed by their malloc header
   uint64_t seeds_finalizers = 0;
 };

@@ -197,9 +197,8 @@ TEST_P(DescriptorTypes, MapsReachedFromTypedValuesAreTyped) {
 }
 
 // Descriptor typing of the DWARF fixture's own dump agrees with DWARF typing object by object.
-// Two differences come from DWARF's extra roots, not from the types: a string's bytes are the
-// weakest claim, which DWARF-typed globals may override, and a lone map bucket over 512 B is one
-// bucket by its malloc header but the map's bucket array through hash<K,V>.buckets.
+// One difference comes from DWARF's extra roots, not from the types: a string's bytes are the
+// weakest claim, which DWARF-typed globals may override.
 TEST_P(DescriptorTypes, AgreesWithDwarfOnEveryObjectItTypes) {
   std::string prog = test::fixture_path(GetParam(), "typefixture");
   Typed t(prog, test::fixture_path(GetParam(), "typefixture", "dump"));
@@ -211,7 +210,7 @@ TEST_P(DescriptorTypes, AgreesWithDwarfOnEveryObjectItTypes) {
     if (t.types[id].shape == heap::ObjectShape::kUntyped) continue;
     typed++;
     std::string mine = t.name(id), theirs = heap::object_type_name(dwarf, by_dwarf[id]);
-    if (mine == theirs || (mine.ends_with(" bucket") && theirs == mine + "s")) continue;
+    if (mine == theirs) continue;
     if (t.types[id].shape == heap::ObjectShape::kString) {
       strings++;
       continue;
