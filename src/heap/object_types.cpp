@@ -373,6 +373,16 @@ class Typer {
     return set(id, t, shape, static_cast<uint8_t>(off), certain);
   }
 
+  // The runtime's own frames see every channel as a runtime.hchan and every map as a
+  // runtime.hmap; the linker's hchan<T> and hash<K,V> say which one it is.
+  bool refines(TypeId specific, TypeId generic) const {
+    if (specific == kNoType || generic == kNoType) return false;
+    const std::string& g = dwarf_.type(generic).name;
+    const std::string& s = dwarf_.type(specific).name;
+    return (g == "runtime.hchan" && s.starts_with("hchan<")) ||
+           (g == "runtime.hmap" && s.starts_with("hash<"));
+  }
+
   // Bytes of the object a typing explains: an object keeps the typing that explains most.
   uint64_t extent(ObjectId id, TypeId t, ObjectShape shape, uint8_t data_offset) const {
     switch (shape) {
@@ -402,7 +412,9 @@ class Typer {
       // slice that starts where a struct does would turn every struct into bytes.
       if (shape == ObjectShape::kArray && cur.shape == ObjectShape::kValue && cur.type != t)
         return false;
-      if (extent(id, t, shape, data_offset) <= extent(id, cur.type, cur.shape, cur.data_offset))
+      uint64_t now = extent(id, cur.type, cur.shape, cur.data_offset);
+      uint64_t then = extent(id, t, shape, data_offset);
+      if (then < now || (then == now && !(shape == cur.shape && refines(t, cur.type))))
         return false;
     }
     cur = {t, shape, data_offset, certain};

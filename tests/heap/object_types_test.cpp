@@ -130,6 +130,19 @@ TEST_P(ObjectTypesTest, ChannelBufferHoldsTypedElements) {
   EXPECT_EQ(queued, 2u);
 }
 
+// Runtime frames (chanrecv, mapaccess) hold every channel and map as runtime.hchan or
+// runtime.hmap; the program's own types say which channel or map it is, and win.
+TEST_P(ObjectTypesTest, ChannelsAndMapsKeepTheirElementTypes) {
+  size_t channels = 0;
+  for (ObjectId o = 0; o < model->object_count(); o++) {
+    std::string n = name(o);
+    EXPECT_NE(n, "runtime.hchan") << std::hex << model->object_addr[o];
+    EXPECT_NE(n, "runtime.hmap") << std::hex << model->object_addr[o];
+    channels += n == "chan struct {}" || n == "chan bool";
+  }
+  EXPECT_GE(channels, 2u);
+}
+
 TEST_P(ObjectTypesTest, AtLeastNinetyPercentOfLiveBytesAreTyped) {
   auto groups = group_roots(*model, nullptr);
   RetentionGraph graph(*model, groups);
