@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <stdexcept>
@@ -15,12 +16,44 @@ namespace leakseek::watch {
 
 namespace {
 
-// A YAML value of the wrong shape, with the line it is on (yaml-cpp counts from 0).
-[[noreturn]] void fail(const std::string& path, const YAML::Node& node, const std::string& what) {
-  std::string where =
-      node.Mark().is_null() ? "" : "line " + std::to_string(node.Mark().line + 1) + ": ";
-  throw InputError(path, std::nullopt, where + what);
+// Quoted YAML strings and yaml-cpp's own messages can carry newlines and other control bytes
+// from the file; errors must stay on the one line the daemon logs them as.
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte >= 0x20 && byte != 0x7f) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
 }
+
+// "line N: ", or nothing for the null mark yaml-cpp gives errors it cannot place (yaml-cpp
+// counts lines from 0, and the null mark's -1 would print as "line 0").
+std::string line_of(const YAML::Mark& mark) {
+  return mark.is_null() ? "" : "line " + std::to_string(mark.line + 1) + ": ";
+}
+
+// A YAML value of the wrong shape, with the line it is on.
+[[noreturn]] void fail(const std::string& path, const YAML::Node& node, const std::string& what) {
+  throw InputError(path, std::nullopt, line_of(node.Mark()) + printable(what));
+}
+
+// A token is one short line; the cap keeps token_file: /dev/zero from eating all memory.
+constexpr std::streamsize kMaxTokenBytes = 4096;
+
+// Past a day between scrapes nothing is being watched, and the cap keeps the intervals derived
+// from it (resolve_after is two of them) far from overflowing.
+constexpr int64_t kMaxIntervalNanos = int64_t{24} * 3'600'000'000'000;
+// A year of history is more than any store keeps, and keeps now - window far from overflowing.
+constexpr int64_t kMaxWindowNanos = int64_t{366} * 86'400'000'000'000;
 
 class Reader {
  public:
@@ -55,20 +88,35 @@ class Reader {
       fail(path_, n, std::string(key) + ": " + e.what());
     }
   }
+  // Every number the file holds is a threshold, rate or count: .nan would make every comparison
+  // false (a detector that never fires), a negative one would fire on everything.
   double number(const YAML::Node& n, const char* key) {
+    double v = 0;
     try {
-      return n.as<double>();
+      v = n.as<double>();
     } catch (const YAML::Exception&) {
       fail(path_, n, std::string(key) + " must be a number");
     }
+    if (!std::isfinite(v) || v < 0) fail(path_, n, std::string(key) + " must be 0 or more");
+    return v;
   }
   // Rates and sizes may be written with units ("1MiB"), counts without.
   double amount(const YAML::Node& n, const char* key) {
+    if (!n.IsScalar()) fail(path_, n, std::string(key) + " must be a number or a size");
+    double v = 0;
     try {
-      return n.as<double>();
+      v = n.as<double>();
     } catch (const YAML::Exception&) {
       return static_cast<double>(bytes(n, key));
     }
+    if (!std::isfinite(v) || v < 0) fail(path_, n, std::string(key) + " must be 0 or more");
+    return v;
+  }
+  // Sizes held in signed fields: 16EiB would wrap to a negative floor.
+  int64_t signed_bytes(const YAML::Node& n, const char* key) {
+    const uint64_t v = bytes(n, key);
+    if (v > static_cast<uint64_t>(INT64_MAX)) fail(path_, n, std::string(key) + " is too large");
+    return static_cast<int64_t>(v);
   }
   size_t count(const YAML::Node& n, const char* key) {
     const double v = number(n, key);
@@ -80,9 +128,19 @@ class Reader {
   // Keeps the secret out of a config file that may be checked in.
   std::string read_token_file(const YAML::Node& n) {
     const auto file = text(n, "token_file");
+    std::error_code ec;
+    // A FIFO or terminal would block the daemon's start-up forever.
+    if (!std::filesystem::is_regular_file(file, ec))
+      fail(path_, n, "the token file " + file + " is not a regular file");
     std::ifstream in(file);
-    std::string token;
-    if (!in || !std::getline(in, token)) fail(path_, n, "cannot read the token file " + file);
+    std::string token(static_cast<size_t>(kMaxTokenBytes), '\0');
+    if (!in) fail(path_, n, "cannot read the token file " + file);
+    in.read(token.data(), kMaxTokenBytes);
+    token.resize(static_cast<size_t>(in.gcount()));
+    if (const auto nl = token.find('\n'); nl != std::string::npos)
+      token.resize(nl);
+    else if (token.size() == static_cast<size_t>(kMaxTokenBytes))
+      fail(path_, n, "the token file " + file + " does not start with a line of a token");
     while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
     if (token.empty()) fail(path_, n, "the token file " + file + " is empty");
     return token;
@@ -178,8 +236,7 @@ class Reader {
         t.goroutine_slope_per_hour =
             number(n["goroutine_growth_per_hour"], "goroutine_growth_per_hour");
       if (n["site_min_growth"])
-        t.site_min_growth_bytes =
-            static_cast<int64_t>(bytes(n["site_min_growth"], "site_min_growth"));
+        t.site_min_growth_bytes = signed_bytes(n["site_min_growth"], "site_min_growth");
       if (n["goroutine_min_growth"])
         t.goroutine_min_growth =
             static_cast<int64_t>(count(n["goroutine_min_growth"], "goroutine_min_growth"));
@@ -240,7 +297,7 @@ int64_t parse_duration_nanos(std::string_view text) {
     int64_t value = 0;
     auto [p, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
     if (ec != std::errc() || value < 0)
-      throw std::invalid_argument("bad duration \"" + std::string(text) +
+      throw std::invalid_argument("bad duration \"" + printable(text) +
                                   "\" (use 500ms, 15s, 30m, 1h, 7d)");
     rest.remove_prefix(static_cast<size_t>(p - rest.data()));
     int64_t unit = 0;
@@ -256,7 +313,7 @@ int64_t parse_duration_nanos(std::string_view text) {
       }
     }
     if (unit == 0 || value > INT64_MAX / unit / 2 || total > INT64_MAX / 2)
-      throw std::invalid_argument("bad duration \"" + std::string(text) +
+      throw std::invalid_argument("bad duration \"" + printable(text) +
                                   "\" (use 500ms, 15s, 30m, 1h, 7d)");
     total += value * unit;
   }
@@ -278,7 +335,7 @@ uint64_t parse_byte_size(std::string_view text) {
                            {"GB", 1'000'000'000}})
     if (unit == suffix) scale = s;
   if (ec != std::errc() || scale == 0 || value > UINT64_MAX / scale)
-    throw std::invalid_argument("bad size \"" + std::string(text) + "\" (use 512, 64KiB, 1MiB)");
+    throw std::invalid_argument("bad size \"" + printable(text) + "\" (use 512, 64KiB, 1MiB)");
   return value * scale;
 }
 
@@ -289,19 +346,19 @@ void load_watch_config(const std::string& path, WatchConfig& config) {
   } catch (const YAML::BadFile&) {
     throw InputError(path, std::nullopt, "cannot read the file");
   } catch (const YAML::Exception& e) {
-    throw InputError(path, std::nullopt, "line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    throw InputError(path, std::nullopt, line_of(e.mark) + printable(e.msg));
   }
   try {
     Reader(path).read(root, config);
   } catch (const YAML::Exception& e) {
-    throw InputError(path, std::nullopt, "line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    throw InputError(path, std::nullopt, line_of(e.mark) + printable(e.msg));
   }
 }
 
 std::pair<std::string, int> split_listen_address(const std::string& listen) {
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon + 1 == listen.size())
-    throw std::invalid_argument("listen address \"" + listen + "\" must be host:port");
+    throw std::invalid_argument("listen address \"" + printable(listen) + "\" must be host:port");
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
@@ -309,7 +366,7 @@ std::pair<std::string, int> split_listen_address(const std::string& listen) {
   const std::string_view digits(listen.data() + colon + 1, listen.size() - colon - 1);
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
   if (ec != std::errc() || p != digits.data() + digits.size() || port < 0 || port > 65535)
-    throw std::invalid_argument("listen address \"" + listen + "\" has a bad port");
+    throw std::invalid_argument("listen address \"" + printable(listen) + "\" has a bad port");
   return {host.empty() ? "127.0.0.1" : host, port};
 }
 
@@ -319,21 +376,24 @@ void finish_watch_config(WatchConfig& c) {
   std::set<std::string> names;
   for (auto& t : c.targets) {
     if (!t.url.starts_with("http://") && !t.url.starts_with("https://"))
-      throw std::invalid_argument("target URL \"" + t.url +
+      throw std::invalid_argument("target URL \"" + printable(t.url) +
                                   "\" must start with http:// or https://");
     while (t.url.ends_with("/")) t.url.pop_back();
     if (t.name.empty()) t.name = host_port_of(t.url);
     if (!names.insert(t.name).second)
-      throw std::invalid_argument("two targets are named \"" + t.name + "\"");
+      throw std::invalid_argument("two targets are named \"" + printable(t.name) + "\"");
   }
   if (c.interval_nanos < 100'000'000)
     throw std::invalid_argument("interval must be at least 100ms");
+  if (c.interval_nanos > kMaxIntervalNanos)
+    throw std::invalid_argument("interval must be at most 24h");
   if (c.window_nanos < c.interval_nanos)
     throw std::invalid_argument("window must be at least one interval");
+  if (c.window_nanos > kMaxWindowNanos) throw std::invalid_argument("window must be at most 366d");
   if (c.resolve_after_nanos == 0) c.resolve_after_nanos = 2 * c.interval_nanos;
   const auto [host, port] = split_listen_address(c.listen);
   if (!is_loopback_host(host) && c.token.empty())
-    throw std::invalid_argument("listening on " + host +
+    throw std::invalid_argument("listening on " + printable(host) +
                                 " (not loopback) needs --token: the API shows what targets hold");
 }
 

@@ -94,5 +94,73 @@ TEST(WatchConfig, ExposedListenersNeedAToken) {
   EXPECT_THROW(split_listen_address("localhost"), std::invalid_argument);
 }
 
+// Found by fuzz/watch_config_fuzz: yaml-cpp quotes the offending character in its message, and a
+// quoted YAML key may hold a newline; either one split the error over two log lines.
+TEST(WatchConfig, ErrorsStayOnOneLine) {
+  // yaml-cpp reads this as UTF-16 and reports a newline as the bad escape character.
+  const auto bad_escape =
+      error_of(std::string("-\x0e\x0e\x0e\x0e"
+                           "1\n- \x15\x00\n",
+                           12));
+  EXPECT_NE(bad_escape, "");
+  EXPECT_EQ(bad_escape.find('\n'), std::string::npos) << bad_escape;
+  EXPECT_EQ(error_of("\"a\\nb\": 1\n"), "line 1: unknown key \"a\\x0ab\" in the file");
+
+  WatchConfig c;
+  c.targets.push_back({"", "ftp://x\ny", {}});
+  try {
+    finish_watch_config(c);
+    ADD_FAILURE() << "accepted an ftp URL";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
+  }
+}
+
+// Found by fuzz/watch_config_fuzz: these loaded, and the detector then never fired (NaN) or
+// fired on everything (negative), and 16EiB wrapped to a negative growth floor.
+TEST(WatchConfig, ThresholdsMustBeFiniteAndNotNegative) {
+  EXPECT_EQ(error_of("thresholds:\n  min_r2: .nan\n"), "line 2: min_r2 must be 0 or more");
+  EXPECT_EQ(error_of("thresholds:\n  heap_growth_per_hour: -1\n"),
+            "line 2: heap_growth_per_hour must be 0 or more");
+  EXPECT_EQ(error_of("thresholds:\n  goroutine_growth_per_hour: .inf\n"),
+            "line 2: goroutine_growth_per_hour must be 0 or more");
+  EXPECT_EQ(error_of("alerts:\n  max_per_minute: -5\n"),
+            "line 2: max_per_minute must be 0 or more");
+  EXPECT_EQ(error_of("thresholds:\n  site_min_growth: 18446744073709551615\n"),
+            "line 2: site_min_growth is too large");
+}
+
+// Found by fuzz/watch_config_fuzz: interval: 50000d50000d (and a window as long) passed, and
+// resolve_after = 2 * interval overflowed.
+TEST(WatchConfig, IntervalAndWindowHaveUpperBounds) {
+  WatchConfig c;
+  c.targets.push_back({"", "http://127.0.0.1:6060", {}});
+  c.interval_nanos = parse_duration_nanos("50000d50000d");
+  c.window_nanos = c.interval_nanos;
+  EXPECT_THROW(finish_watch_config(c), std::invalid_argument);
+  c.interval_nanos = parse_duration_nanos("1h");
+  c.window_nanos = parse_duration_nanos("400d");
+  EXPECT_THROW(finish_watch_config(c), std::invalid_argument);
+  c.interval_nanos = parse_duration_nanos("24h");
+  c.window_nanos = parse_duration_nanos("366d");
+  EXPECT_NO_THROW(finish_watch_config(c));
+}
+
+// A token file that never ends a line (/dev/zero) or never ends (a FIFO) must not hang the
+// daemon or eat its memory.
+TEST(WatchConfig, TokenFileIsBounded) {
+  EXPECT_EQ(error_of("token_file: /dev/zero\n"),
+            "line 1: the token file /dev/zero is not a regular file");
+  const auto long_line = test::write_temp(std::string(10000, 'x'), ".token");
+  EXPECT_EQ(error_of("token_file: " + long_line + "\n"),
+            "line 1: the token file " + long_line + " does not start with a line of a token");
+  WatchConfig c;
+  load_watch_config(
+      test::write_temp("token_file: " + test::write_temp("s3cret \nrest\n", ".token") + "\n",
+                       ".yaml"),
+      c);
+  EXPECT_EQ(c.token, "s3cret");
+}
+
 }  // namespace
 }  // namespace leakseek::watch

@@ -1,0 +1,81 @@
+// Feeds arbitrary bytes to the watch daemon's YAML config reader. Only InputError may come out
+// of loading, and only std::invalid_argument (its documented error) out of finishing: anything
+// else, a yaml-cpp exception above all, would reach the user as a bare crash.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+
+#include "util/input_error.h"
+#include "watch/watch_config.h"
+
+namespace {
+
+// One file per process: creating one per input would flood /tmp at fuzzing speed.
+const std::string& input_path() {
+  static const std::string path = [] {
+    char name[] = "/tmp/leakseek-watch-config-fuzz-XXXXXX";
+    const int fd = mkstemp(name);
+    if (fd < 0) std::abort();
+    close(fd);
+    return std::string(name);
+  }();
+  return path;
+}
+
+// What the reader accepts must be usable: a NaN or negative threshold silences or floods the
+// detector, and a wrapped size is a negative floor.
+bool sane(double v) {
+  return std::isfinite(v) && v >= 0;
+}
+
+void check_accepted(const leakseek::watch::WatchConfig& c) {
+  const auto& t = c.thresholds;
+  if (!sane(t.heap_slope_bytes_per_hour) || !sane(t.site_slope_bytes_per_hour) ||
+      !sane(t.goroutine_slope_per_hour) || !sane(t.min_r2) || !sane(c.notify.max_per_minute))
+    std::abort();
+  if (t.site_min_growth_bytes < 0 || t.goroutine_min_growth < 0 || t.new_group_min_goroutines < 0)
+    std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string& path = input_path();
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) std::abort();
+  if (std::fwrite(data, 1, size, f) != size) std::abort();
+  std::fclose(f);
+  leakseek::watch::WatchConfig config;
+  try {
+    leakseek::watch::load_watch_config(path, config);
+  } catch (const leakseek::InputError& e) {
+    // The one-line rule: a message spanning lines would garble the daemon's log.
+    if (std::string(e.what()).find('\n') != std::string::npos) {
+      std::fprintf(stderr, "multi-line error: %s\n", e.what());
+      std::abort();
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "not an InputError: %s\n", e.what());
+    std::abort();
+  } catch (...) {
+    std::abort();
+  }
+  check_accepted(config);
+  try {
+    leakseek::watch::finish_watch_config(config);
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).find('\n') != std::string::npos) {
+      std::fprintf(stderr, "multi-line error: %s\n", e.what());
+      std::abort();
+    }
+  } catch (...) {
+    std::abort();
+  }
+  return 0;
+}
