@@ -727,8 +727,9 @@ TEST(Store, KillNineDuringRetentionLeavesItWholeOrUndone) {
   for (const auto& [id, i] : index_of_id) {
     auto info = store.snapshot(id);
     // Retention never deletes what is younger than downsample_after at its time.
-    if (i * kMinute >= retention_now - policy.downsample_after_nanos)
+    if (i * kMinute >= retention_now - policy.downsample_after_nanos) {
       ASSERT_TRUE(info) << "snapshot " << id << " at minute " << i << " is gone";
+    }
     if (!info) continue;
     // A snapshot is all there, or its raw body alone was pruned as a whole.
     if (auto body = store.raw_snapshot(id)) {
