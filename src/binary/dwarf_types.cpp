@@ -2,16 +2,13 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
+#include "binary/elf_file.h"
 #include "binary/frame_variables_reader.h"
 #include "util/input_error.h"
 
@@ -63,14 +60,11 @@ struct RawVariable {
   Dwarf_Off type = 0;
 };
 
-struct ElfFile {
-  int fd = -1;
-  Elf* elf = nullptr;
+// libdw's view of an open ElfFile, ended before the file is.
+struct DwarfHandle {
   Dwarf* dwarf = nullptr;
-  ~ElfFile() {
+  ~DwarfHandle() {
     if (dwarf) dwarf_end(dwarf);
-    if (elf) elf_end(elf);
-    if (fd >= 0) close(fd);
   }
 };
 
@@ -429,44 +423,32 @@ class DwarfTypesBuilder {
 DwarfTypes DwarfTypes::load(const std::string& path) {
   DwarfTypes out;
   out.path_ = path;
-  if (elf_version(EV_CURRENT) == EV_NONE)
-    throw InputError(path, std::nullopt, "libelf is unusable");
-  ElfFile f;
-  f.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (f.fd < 0) throw InputError(path, std::nullopt, std::strerror(errno));
-  f.elf = elf_begin(f.fd, ELF_C_READ_MMAP, nullptr);
-  GElf_Ehdr eh;
-  if (!f.elf || elf_kind(f.elf) != ELF_K_ELF || !gelf_getehdr(f.elf, &eh))
-    throw InputError(path, std::nullopt, "not an ELF program");
-  struct stat st;
-  if (fstat(f.fd, &st) != 0) throw InputError(path, std::nullopt, std::strerror(errno));
-  out.ptr_size_ = eh.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
-  size_t shstrndx = 0;
+  ElfFile f(path);
+  out.ptr_size_ = f.ptr_size();
   bool has_debug_info = false;
-  if (elf_getshdrstrndx(f.elf, &shstrndx) != 0)
-    throw InputError(path, std::nullopt, elf_errmsg(-1));
-  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(f.elf, scn)) != nullptr;) {
+  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(f.elf(), scn)) != nullptr;) {
     GElf_Shdr sh;
     if (!gelf_getshdr(scn, &sh)) continue;
     // A cut-off copy loses its section contents, names included, and would read as "no DWARF".
-    if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > static_cast<uint64_t>(st.st_size))
+    if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > f.file_size())
       throw InputError(path, std::nullopt, "truncated ELF file: sections run past the end");
     if (sh.sh_type == SHT_SYMTAB) out.has_symtab_ = true;
-    const char* name = elf_strptr(f.elf, shstrndx, sh.sh_name);
+    const char* name = f.section_name(sh);
     if (name && (std::strcmp(name, ".debug_info") == 0 || std::strcmp(name, ".zdebug_info") == 0))
       has_debug_info = true;
   }
   // libdw decompresses both SHF_COMPRESSED .debug_* (what Go 1.19 and 1.23 write) and the older
   // GNU .zdebug_* sections (Go 1.11 to 1.15) itself.
-  f.dwarf = dwarf_begin_elf(f.elf, DWARF_C_READ, nullptr);
-  if (!f.dwarf) {
+  DwarfHandle d;
+  d.dwarf = dwarf_begin_elf(f.elf(), DWARF_C_READ, nullptr);
+  if (!d.dwarf) {
     // Unreadable DWARF should not stop a heap analysis: load empty and say why.
     if (has_debug_info) out.dwarf_error_ = dwarf_errmsg(-1);
     return out;
   }
   out.has_dwarf_ = true;
   DwarfTypesBuilder b(out);
-  b.read(f.dwarf);
+  b.read(d.dwarf);
   b.build();
   return out;
 }

@@ -1,14 +1,12 @@
 #include "binary/program_symbols.h"
 
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
+#include "binary/elf_file.h"
 #include "util/input_error.h"
 
 namespace leakseek::binary {
@@ -37,36 +35,17 @@ std::optional<std::string> type_symbol_name(std::string_view name) {
   return std::nullopt;
 }
 
-struct ElfHandle {
-  int fd = -1;
-  Elf* elf = nullptr;
-  ~ElfHandle() {
-    if (elf) elf_end(elf);
-    if (fd >= 0) close(fd);
-  }
-};
-
 }  // namespace
 
 ProgramSymbols ProgramSymbols::load(const std::string& path) {
   ProgramSymbols out;
   out.path_ = path;
-  if (elf_version(EV_CURRENT) == EV_NONE)
-    throw InputError(path, std::nullopt, "libelf is unusable");
-  ElfHandle h;
-  h.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (h.fd < 0) throw InputError(path, std::nullopt, std::strerror(errno));
-  h.elf = elf_begin(h.fd, ELF_C_READ_MMAP, nullptr);
-  if (!h.elf || elf_kind(h.elf) != ELF_K_ELF)
-    throw InputError(path, std::nullopt, "not an ELF program");
-  size_t shstrndx = 0;
-  if (elf_getshdrstrndx(h.elf, &shstrndx) != 0)
-    throw InputError(path, std::nullopt, elf_errmsg(-1));
+  ElfFile h(path);
 
-  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(h.elf, scn)) != nullptr;) {
+  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(h.elf(), scn)) != nullptr;) {
     GElf_Shdr sh;
     if (!gelf_getshdr(scn, &sh)) continue;
-    const char* sname = elf_strptr(h.elf, shstrndx, sh.sh_name);
+    const char* sname = h.section_name(sh);
     if (sname &&
         (std::strcmp(sname, ".debug_info") == 0 || std::strcmp(sname, ".zdebug_info") == 0)) {
       out.has_dwarf_ = true;
@@ -81,7 +60,7 @@ ProgramSymbols ProgramSymbols::load(const std::string& path) {
     for (size_t i = 0; i < count; i++) {
       GElf_Sym sym;
       if (!gelf_getsym(data, static_cast<int>(i), &sym) || sym.st_value == 0) continue;
-      const char* name = elf_strptr(h.elf, sh.sh_link, sym.st_name);
+      const char* name = elf_strptr(h.elf(), sh.sh_link, sym.st_name);
       if (!name || !*name) continue;
       int type = GELF_ST_TYPE(sym.st_info);
       if (type == STT_FUNC) {
@@ -117,8 +96,7 @@ std::optional<std::string_view> ProgramSymbols::type_at(uint64_t addr) const {
 
 std::vector<std::string> ProgramSymbols::limitations() const {
   std::vector<std::string> out;
-  if (!has_symtab_)
-    out.push_back("no symbol table (stripped with -s): globals stay unnamed");
+  if (!has_symtab_) out.push_back("no symbol table (stripped with -s): globals stay unnamed");
   if (!has_dwarf_) out.push_back("no DWARF (built with -w)");
   return out;
 }

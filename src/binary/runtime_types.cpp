@@ -1,13 +1,11 @@
 #include "binary/runtime_types.h"
 
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
 
+#include "binary/elf_file.h"
 #include "util/go_version.h"
 #include "util/input_error.h"
 
@@ -28,15 +26,6 @@ constexpr uint8_t kArray = 17, kChan = 18, kFunc = 19, kInterface = 20, kMap = 2
 constexpr uint8_t kKindMask = (1 << 5) - 1;
 constexpr uint8_t kKindDirectIface = 1 << 5;
 constexpr uint8_t kMaxKind = 26;  // UnsafePointer
-
-struct ElfHandle {
-  int fd = -1;
-  Elf* elf = nullptr;
-  ~ElfHandle() {
-    if (elf) elf_end(elf);
-    if (fd >= 0) close(fd);
-  }
-};
 
 }  // namespace
 
@@ -81,30 +70,19 @@ std::optional<std::string> decode_type_name(std::span<const uint8_t> bytes, bool
 
 RuntimeTypes RuntimeTypes::load(const std::string& path, const DwarfTypes& dwarf) {
   RuntimeTypes out;
-  if (elf_version(EV_CURRENT) == EV_NONE)
-    throw InputError(path, std::nullopt, "libelf is unusable");
-  ElfHandle h;
-  h.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (h.fd < 0) throw InputError(path, std::nullopt, std::strerror(errno));
-  h.elf = elf_begin(h.fd, ELF_C_READ_MMAP, nullptr);
-  GElf_Ehdr eh;
-  size_t shstrndx = 0;
-  if (!h.elf || elf_kind(h.elf) != ELF_K_ELF || !gelf_getehdr(h.elf, &eh))
-    throw InputError(path, std::nullopt, "not an ELF program");
-  if (elf_getshdrstrndx(h.elf, &shstrndx) != 0)
-    throw InputError(path, std::nullopt, elf_errmsg(-1));
+  ElfFile h(path);
   out.file_ = MappedFile::open(path);
-  out.ptr_size_ = eh.e_ident[EI_CLASS] == ELFCLASS32 ? 4 : 8;
-  out.big_endian_ = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+  out.ptr_size_ = h.ptr_size();
+  out.big_endian_ = h.big_endian();
 
   ElfFacts facts;
-  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(h.elf, scn)) != nullptr;) {
+  for (Elf_Scn* scn = nullptr; (scn = elf_nextscn(h.elf(), scn)) != nullptr;) {
     GElf_Shdr sh;
     if (!gelf_getshdr(scn, &sh)) continue;
     // A cut-off copy loses its section contents, names included, and would read as stripped.
     if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > out.file_->size())
       throw InputError(path, std::nullopt, "truncated ELF file: sections run past the end");
-    const char* sname = elf_strptr(h.elf, shstrndx, sh.sh_name);
+    const char* sname = h.section_name(sh);
     std::string_view name = sname ? sname : "";
     if ((sh.sh_flags & SHF_ALLOC) && sh.sh_type != SHT_NOBITS)
       out.sections_.push_back({sh.sh_addr, sh.sh_size, sh.sh_offset});
@@ -116,7 +94,7 @@ RuntimeTypes RuntimeTypes::load(const std::string& path, const DwarfTypes& dwarf
     for (size_t i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
       GElf_Sym sym;
       if (!gelf_getsym(data, static_cast<int>(i), &sym)) continue;
-      const char* n = elf_strptr(h.elf, sh.sh_link, sym.st_name);
+      const char* n = elf_strptr(h.elf(), sh.sh_link, sym.st_name);
       if (!n) continue;
       std::string_view sn = n;
       if (sn == "runtime.types") facts.types = sym.st_value;
