@@ -1,8 +1,6 @@
 // Feeds arbitrary bytes as a program binary to the three readers `leakseek heap --program`
 // uses (symbols, DWARF types, runtime type descriptors), then asks a few questions of each.
 // Only InputError may come out: a hostile or truncated binary must not take the dump with it.
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include "binary/dwarf_types.h"
 #include "binary/program_symbols.h"
 #include "binary/runtime_types.h"
+#include "input_file.h"
 #include "util/input_error.h"
 
 namespace {
@@ -20,18 +19,6 @@ using leakseek::binary::DwarfTypes;
 using leakseek::binary::ProgramSymbols;
 using leakseek::binary::RuntimeTypes;
 using leakseek::binary::TypeId;
-
-// One file per process: creating one per input would flood /tmp at fuzzing speed.
-const std::string& input_path() {
-  static const std::string path = [] {
-    char name[] = "/tmp/leakseek-program-fuzz-XXXXXX";
-    const int fd = mkstemp(name);
-    if (fd < 0) std::abort();
-    close(fd);
-    return std::string(name);
-  }();
-  return path;
-}
 
 // A real Go binary has tens of thousands of types and functions; a few spread over the range
 // find the same bugs at a fraction of the cost.
@@ -94,11 +81,7 @@ void exercise(const ProgramSymbols& symbols, const DwarfTypes& dwarf, const Runt
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string& path = input_path();
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) std::abort();
-  if (std::fwrite(data, 1, size, f) != size) std::abort();
-  std::fclose(f);
+  const std::string& path = leakseek::fuzz::write_input_file("program", data, size);
   try {
     auto symbols = ProgramSymbols::load(path);
     auto dwarf = DwarfTypes::load(path);

@@ -1,8 +1,6 @@
 // Feeds arbitrary bytes to the watch daemon's YAML config reader. Only InputError may come out
 // of loading, and only std::invalid_argument (its documented error) out of finishing: anything
 // else, a yaml-cpp exception above all, would reach the user as a bare crash.
-#include <unistd.h>
-
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -10,22 +8,11 @@
 #include <stdexcept>
 #include <string>
 
+#include "input_file.h"
 #include "util/input_error.h"
 #include "watch/watch_config.h"
 
 namespace {
-
-// One file per process: creating one per input would flood /tmp at fuzzing speed.
-const std::string& input_path() {
-  static const std::string path = [] {
-    char name[] = "/tmp/leakseek-watch-config-fuzz-XXXXXX";
-    const int fd = mkstemp(name);
-    if (fd < 0) std::abort();
-    close(fd);
-    return std::string(name);
-  }();
-  return path;
-}
 
 // What the reader accepts must be usable: a NaN or negative threshold silences or floods the
 // detector, and a wrapped size is a negative floor.
@@ -45,11 +32,7 @@ void check_accepted(const leakseek::watch::WatchConfig& c) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string& path = input_path();
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (!f) std::abort();
-  if (std::fwrite(data, 1, size, f) != size) std::abort();
-  std::fclose(f);
+  const std::string& path = leakseek::fuzz::write_input_file("watch-config", data, size);
   leakseek::watch::WatchConfig config;
   try {
     leakseek::watch::load_watch_config(path, config);
