@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <unordered_map>
 
@@ -211,27 +212,33 @@ class Typer {
     walk_words(b, base, layout(t));
   }
 
-  bool is_hchan(TypeId t) {
-    auto [it, added] = hchan_.try_emplace(t, false);
-    if (added) it->second = dwarf_.type(t).name.starts_with("hchan<");
-    return it->second;
+  // Where an hchan<T>'s buf and elemtype words are; nullptr for every other type. Looked up
+  // once per type: the walk asks for every value it types.
+  struct ChanWords {
+    uint64_t buf = 0;
+    uint64_t elemtype = 0;
+  };
+  const ChanWords* chan_words(TypeId t) {
+    auto [it, added] = chan_words_.try_emplace(t);
+    if (added && dwarf_.type(t).name.starts_with("hchan<")) {
+      std::optional<uint64_t> buf, elemtype;
+      for (const auto& f : dwarf_.type(t).fields) {
+        if (f.name == "buf") buf = f.offset;
+        if (f.name == "elemtype") elemtype = f.offset;
+      }
+      if (buf && elemtype) it->second = ChanWords{*buf, *elemtype};
+    }
+    return it->second ? &*it->second : nullptr;
   }
 
   // The linker's hchan<T> leaves buf an unsafe.Pointer. With pointerful elements the runtime
   // allocates the buffer on its own, typed by elemtype, the descriptor the channel carries;
   // without, the buffer follows the hchan in the same object and says nothing new.
-  void walk_chan_buffer(const Block& b, uint64_t base, TypeId hchan) {
-    uint64_t buf_at = UINT64_MAX, elem_at = UINT64_MAX;
-    for (const auto& f : dwarf_.type(hchan).fields) {
-      if (f.name == "buf") buf_at = f.offset;
-      if (f.name == "elemtype") elem_at = f.offset;
-    }
+  void walk_chan_buffer(const Block& b, uint64_t base, const ChanWords& at) {
     const uint64_t ps = model_.ptr_size();
-    if (buf_at == UINT64_MAX || elem_at == UINT64_MAX ||
-        base + std::max(buf_at, elem_at) + ps > b.size)
-      return;
-    uint64_t buf = model_.word_at(b.contents_offset, base + buf_at);
-    uint64_t elem = model_.word_at(b.contents_offset, base + elem_at);
+    if (base + std::max(at.buf, at.elemtype) + ps > b.size) return;
+    uint64_t buf = model_.word_at(b.contents_offset, base + at.buf);
+    uint64_t elem = model_.word_at(b.contents_offset, base + at.elemtype);
     if (buf == 0 || !runtime_.in_types(elem)) return;
     TypeId t = described(elem).type;
     if (t != kNoType && dwarf_.type(t).has_pointers) assign(buf, t, ObjectShape::kArray);
@@ -254,7 +261,7 @@ class Typer {
     touched(b.contents_offset, b.size);
     if (t.shape == ObjectShape::kValue) {
       walk_value(b, t.data_offset, t.type);
-      if (is_hchan(t.type)) walk_chan_buffer(b, t.data_offset, t.type);
+      if (const ChanWords* chan = chan_words(t.type)) walk_chan_buffer(b, t.data_offset, *chan);
     } else if (t.shape == ObjectShape::kArray) {
       uint64_t esize = dwarf_.type(t.type).size;
       const auto& words = layout(t.type);
@@ -451,7 +458,7 @@ class Typer {
   std::unordered_map<uint64_t, uint64_t> itab_type_;
   std::unordered_map<uint64_t, Dynamic> dynamic_;
   std::unordered_map<TypeId, TypeId> synthesized_;
-  std::unordered_map<TypeId, bool> hchan_;
+  std::unordered_map<TypeId, std::optional<ChanWords>> chan_words_;
 };
 
 }  // namespace

@@ -36,6 +36,9 @@ class SweepQueue {
     }
   }
 
+  // Sweeps begun after the first: how often the walk went back for objects found behind it.
+  unsigned sweeps() const { return sweeps_; }
+
   // The next object to visit, or kNoObject when none is left.
   ObjectId next() {
     if (ahead_ == 0 && behind_ > 0) {
@@ -80,9 +83,6 @@ class SweepQueue {
   size_t ahead_ = 0;
   size_t behind_ = 0;
   unsigned sweeps_ = 0;
-
- public:
-  unsigned sweeps() const { return sweeps_; }
 };
 
 }  // namespace leakseek::heap
