@@ -15,8 +15,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "watch/store.h"
@@ -569,6 +571,54 @@ TEST(Store, HeapSnapshotCostsUnder30KB) {
   EXPECT_EQ(store.site_series(t, SnapshotKind::heap).size(), 300u - 5 + 5 * (snapshots + 1));
 }
 
+// A writer process the test SIGKILLs wherever it is. The child runs `work`, which reports
+// pairs of numbers with send() and never returns; the parent reads them with receive().
+class KilledWriter {
+ public:
+  template <typename Work>
+  explicit KilledWriter(Work work) {
+    if (pipe(fds_) != 0) std::abort();
+    pid_ = fork();
+    if (pid_ < 0) std::abort();
+    if (pid_ == 0) {
+      // The child does plain work only and never returns into the test framework.
+      close(fds_[0]);
+      try {
+        work(*this);
+      } catch (...) {
+        _exit(2);
+      }
+      _exit(0);
+    }
+    close(fds_[1]);
+  }
+  ~KilledWriter() { close(fds_[0]); }
+
+  void send(int64_t a, int64_t b) {
+    int64_t message[2] = {a, b};
+    if (write(fds_[1], message, sizeof message) != sizeof message) _exit(3);
+  }
+  // The next report, or nullopt when none came within timeout_ms.
+  std::optional<std::pair<int64_t, int64_t>> receive(int timeout_ms) {
+    pollfd p{fds_[0], POLLIN, 0};
+    if (poll(&p, 1, timeout_ms) <= 0) return std::nullopt;
+    int64_t message[2];
+    if (read(fds_[0], message, sizeof message) != sizeof message) return std::nullopt;
+    return std::pair{message[0], message[1]};
+  }
+  // Kills the writer; true when it was still running (it died of the signal).
+  bool kill_now() {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    return WIFSIGNALED(status);
+  }
+
+ private:
+  int fds_[2] = {-1, -1};
+  pid_t pid_ = -1;
+};
+
 // The daemon can be killed at any moment: every snapshot it reported as stored must come back
 // whole after reopening, and the file must stay consistent.
 TEST(Store, KillNineLosesAtMostTheSnapshotInFlight) {
@@ -579,48 +629,30 @@ TEST(Store, KillNineLosesAtMostTheSnapshotInFlight) {
   int64_t next_index = 0;
 
   for (int round = 0; round < 3; round++) {
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      // The child does plain work only and never returns into the test framework.
-      close(fds[0]);
-      try {
-        Store store(path);
-        for (int64_t i = next_index;; i++) {
-          auto raw = i % 2 ? gzip_like_body(i, 2000) : bytes(std::string(3000, 'a' + i % 26));
-          int64_t id = store.add_snapshot(target, SnapshotKind::heap, i * kSecond, raw,
-                                          synthetic_heap(i, 100, 3));
-          int64_t message[2] = {id, i};
-          if (write(fds[1], message, sizeof message) != sizeof message) _exit(3);
-        }
-      } catch (...) {
-        _exit(2);
+    KilledWriter writer([&](KilledWriter& w) {
+      Store store(path);
+      for (int64_t i = next_index;; i++) {
+        auto raw = i % 2 ? gzip_like_body(i, 2000) : bytes(std::string(3000, 'a' + i % 26));
+        w.send(store.add_snapshot(target, SnapshotKind::heap, i * kSecond, raw,
+                                  synthetic_heap(i, 100, 3)),
+               i);
       }
-    }
-    close(fds[1]);
+    });
     // Reads reports until enough commits happened, then kills the writer wherever it is.
     size_t reported = 0;
     auto read_report = [&](int timeout_ms) {
-      pollfd p{fds[0], POLLIN, 0};
-      if (poll(&p, 1, timeout_ms) <= 0) return false;
-      int64_t message[2];
-      if (read(fds[0], message, sizeof message) != sizeof message) return false;
-      index_of_id[message[0]] = message[1];
-      next_index = std::max(next_index, message[1] + 1);
+      auto message = writer.receive(timeout_ms);
+      if (!message) return false;
+      index_of_id[message->first] = message->second;
+      next_index = std::max(next_index, message->second + 1);
       reported++;
       return true;
     };
     while (reported < 15 && read_report(60'000)) {
     }
-    kill(pid, SIGKILL);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited with " << WEXITSTATUS(status);
+    ASSERT_TRUE(writer.kill_now()) << "the writer exited before it was killed";
     while (read_report(0)) {
     }
-    close(fds[0]);
     ASSERT_GE(reported, 15u);
     next_index += 1;  // the index in flight may have committed without being reported
   }
@@ -661,55 +693,34 @@ TEST(Store, KillNineDuringRetentionLeavesItWholeOrUndone) {
   std::mt19937 rng(7);
 
   for (int round = 0; round < 4; round++) {
-    int fds[2];
-    ASSERT_EQ(pipe(fds), 0);
-    pid_t pid = fork();
-    ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      close(fds[0]);
-      try {
-        Store store(path);
-        for (int64_t i = next_index;; i++) {
-          int64_t id = store.add_snapshot(target, SnapshotKind::heap, i * kMinute, raw_of(i),
-                                          synthetic_heap(i, 100, 3));
-          int64_t message[2] = {id, i};
-          if (write(fds[1], message, sizeof message) != sizeof message) _exit(3);
-          if (i % 10 != 9) continue;
-          // -1: a retention pass at this time starts now.
-          int64_t start[2] = {-1, i * kMinute};
-          if (write(fds[1], start, sizeof start) != sizeof start) _exit(3);
-          store.apply_retention(i * kMinute, policy);
-        }
-      } catch (...) {
-        _exit(2);
+    KilledWriter writer([&](KilledWriter& w) {
+      Store store(path);
+      for (int64_t i = next_index;; i++) {
+        w.send(store.add_snapshot(target, SnapshotKind::heap, i * kMinute, raw_of(i),
+                                  synthetic_heap(i, 100, 3)),
+               i);
+        if (i % 10 != 9) continue;
+        w.send(-1, i * kMinute);  // -1: a retention pass at this time starts now
+        store.apply_retention(i * kMinute, policy);
       }
-    }
-    close(fds[1]);
+    });
     int passes = 0;
     bool killed = false;
-    for (;;) {
-      pollfd p{fds[0], POLLIN, 0};
-      if (poll(&p, 1, 60'000) <= 0) break;
-      int64_t message[2];
-      if (read(fds[0], message, sizeof message) != sizeof message) break;
-      if (message[0] >= 0) {
-        index_of_id[message[0]] = message[1];
-        next_index = std::max(next_index, message[1] + 1);
+    while (auto message = writer.receive(60'000)) {
+      if (message->first >= 0) {
+        index_of_id[message->first] = message->second;
+        next_index = std::max(next_index, message->second + 1);
         continue;
       }
-      retention_now = message[1];
+      retention_now = message->second;
       // Past the first few passes (so there is something to delete), kill somewhere inside one.
       if (++passes < 3 + round) continue;
       usleep(std::uniform_int_distribution<int>(0, 4000)(rng));
-      kill(pid, SIGKILL);
+      ASSERT_TRUE(writer.kill_now()) << "the writer exited before it was killed";
       killed = true;
       break;
     }
     ASSERT_TRUE(killed);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer exited with " << WEXITSTATUS(status);
-    close(fds[0]);
     next_index += 1;  // a snapshot may have committed unreported
   }
 
