@@ -25,7 +25,7 @@ using leakseek::binary::TypeId;
 constexpr size_t kSamples = 16;
 
 void exercise(const ProgramSymbols& symbols, const DwarfTypes& dwarf, const RuntimeTypes& rt) {
-  for (auto range : {symbols.data_section(), symbols.bss_section()}) {
+  for (auto range : {symbols.go_data(), symbols.go_bss()}) {
     if (!range) continue;
     (void)symbols.variable_at(range->addr);
     (void)symbols.variable_at(range->addr + range->size / 2);

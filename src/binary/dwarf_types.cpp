@@ -225,8 +225,12 @@ class DwarfTypesBuilder {
     size_t header = 0;
     while (dwarf_nextcu(dw, off, &next, &header, nullptr, nullptr, nullptr) == 0) {
       Dwarf_Die cu, die;
+      // A cgo binary also carries the C objects' units: their types ("int" is 4 bytes there)
+      // and variables are not Go's, and a binary with only those (-w) has no Go DWARF at all.
+      const bool go_unit = dwarf_offdie(dw, off + header, &cu) && dwarf_srclang(&cu) == DW_LANG_Go;
+      go_units_ += go_unit;
       // Go puts every type and package variable directly under its compile unit.
-      if (dwarf_offdie(dw, off + header, &cu) && dwarf_child(&cu, &die) == 0) {
+      if (go_unit && dwarf_child(&cu, &die) == 0) {
         do {
           int tag = dwarf_tag(&die);
           if (is_type_tag(tag)) {
@@ -241,6 +245,8 @@ class DwarfTypesBuilder {
       off = next;
     }
   }
+
+  size_t go_units() const { return go_units_; }
 
   void build() {
     assign_ids();
@@ -412,6 +418,7 @@ class DwarfTypesBuilder {
     out_.frames_ = FrameVariables(std::move(scopes));
   }
 
+  size_t go_units_ = 0;
   std::vector<RawType> raw_;
   std::vector<RawVariable> vars_;
   std::vector<RawFunction> functions_;
@@ -446,9 +453,10 @@ DwarfTypes DwarfTypes::load(const std::string& path) {
     if (has_debug_info) out.dwarf_error_ = dwarf_errmsg(-1);
     return out;
   }
-  out.has_dwarf_ = true;
   DwarfTypesBuilder b(out);
   b.read(d.dwarf);
+  if (b.go_units() == 0) return out;  // only C's DWARF: as good as none for Go's types
+  out.has_dwarf_ = true;
   b.build();
   return out;
 }

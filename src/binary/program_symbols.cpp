@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "binary/elf_file.h"
+#include "binary/go_module.h"
 #include "util/input_error.h"
 
 namespace leakseek::binary {
@@ -50,8 +51,6 @@ ProgramSymbols ProgramSymbols::load(const std::string& path) {
         (std::strcmp(sname, ".debug_info") == 0 || std::strcmp(sname, ".zdebug_info") == 0)) {
       out.has_dwarf_ = true;
     }
-    if (sname && std::strcmp(sname, ".data") == 0) out.data_ = {sh.sh_addr, sh.sh_size};
-    if (sname && std::strcmp(sname, ".bss") == 0) out.bss_ = {sh.sh_addr, sh.sh_size};
     if (sh.sh_type != SHT_SYMTAB) continue;
     out.has_symtab_ = true;
     Elf_Data* data = elf_getdata(scn, nullptr);
@@ -74,7 +73,15 @@ ProgramSymbols ProgramSymbols::load(const std::string& path) {
       }
     }
   }
-  auto by_addr = [](const Symbol& a, const Symbol& b) { return a.addr < b.addr; };
+  GoModule module = find_go_module(h, std::nullopt);
+  out.data_ = module.data;
+  out.bss_ = module.bss;
+  out.segments_source_ = std::move(module.source);
+  // Where symbols share an address, the sized one sorts last, so lookups find it: an externally
+  // linked binary puts the zero-size markers (runtime.bss) at its first variable's address.
+  auto by_addr = [](const Symbol& a, const Symbol& b) {
+    return a.addr != b.addr ? a.addr < b.addr : a.size < b.size;
+  };
   for (auto* v : {&out.variables_, &out.functions_, &out.types_})
     std::stable_sort(v->begin(), v->end(), by_addr);
   return out;

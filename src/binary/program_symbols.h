@@ -36,10 +36,12 @@ class ProgramSymbols {
   const std::string& path() const { return path_; }
   bool has_symbols() const { return has_symtab_; }
   bool has_dwarf() const { return has_dwarf_; }
-  // The sections a heap dump's data and bss segments come from (section headers survive
-  // stripping).
-  std::optional<AddressRange> data_section() const { return data_; }
-  std::optional<AddressRange> bss_section() const { return bss_; }
+  // Go's own data and bss, which a heap dump's data and bss segments are (not the ELF sections:
+  // in a cgo binary those hold C variables too); empty when neither the runtime's symbols nor
+  // its moduledata read. `go_segments_source()` says which of the two gave them.
+  std::optional<AddressRange> go_data() const { return data_; }
+  std::optional<AddressRange> go_bss() const { return bss_; }
+  const std::string& go_segments_source() const { return segments_source_; }
   size_t variable_count() const { return variables_.size(); }
   size_t type_count() const { return types_.size(); }
   // What is missing from the binary, in words for the user ("no symbol table: stripped").
@@ -51,6 +53,7 @@ class ProgramSymbols {
   bool has_dwarf_ = false;
   std::optional<AddressRange> data_;
   std::optional<AddressRange> bss_;
+  std::string segments_source_;
   std::vector<Symbol> variables_;  // sorted by addr
   std::vector<Symbol> functions_;  // sorted by addr
   std::vector<Symbol> types_;      // sorted by addr, name without the "type:" prefix

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "binary/elf_file.h"
+#include "binary/go_module.h"
 #include "util/go_version.h"
 #include "util/input_error.h"
 
@@ -31,7 +32,7 @@ constexpr uint8_t kMaxKind = 26;  // UnsafePointer
 
 // What the loader needs from the ELF headers and symbol table.
 struct RuntimeTypes::ElfFacts {
-  std::optional<uint64_t> types, etypes;  // runtime.types / runtime.etypes
+  std::optional<uint64_t> types;          // runtime.types
   std::optional<uint64_t> type_star;      // "type:*" (Go >= 1.20) or "type.*": same address
   std::optional<uint64_t> build_version;  // runtime.buildVersion, a Go string header
   std::optional<GElf_Shdr> rodata, typelink, buildinfo;
@@ -98,7 +99,6 @@ RuntimeTypes RuntimeTypes::load(const std::string& path, const DwarfTypes& dwarf
       if (!n) continue;
       std::string_view sn = n;
       if (sn == "runtime.types") facts.types = sym.st_value;
-      if (sn == "runtime.etypes") facts.etypes = sym.st_value;
       if (sn == "type:*" || sn == "type.*") facts.type_star = sym.st_value;
       if (sn == "runtime.buildVersion") facts.build_version = sym.st_value;
       // "type:T" (Go >= 1.20) or "type.T"; "type:.namedata.*" and the like are not types.
@@ -108,7 +108,7 @@ RuntimeTypes RuntimeTypes::load(const std::string& path, const DwarfTypes& dwarf
     }
   }
   out.find_go_version(facts);
-  out.find_types(facts);
+  out.find_types(facts, find_go_module(h, go_minor_version(out.go_version_)).types);
   if (out.available()) {
     out.list_descriptors(facts);
     out.link_dwarf(dwarf);
@@ -155,10 +155,12 @@ void RuntimeTypes::list_descriptors(const ElfFacts& facts) {
   }
 }
 
-void RuntimeTypes::find_types(const ElfFacts& facts) {
-  if (facts.types && facts.etypes && *facts.etypes > *facts.types) {
-    types_begin_ = *facts.types;
-    types_end_ = *facts.etypes;
+void RuntimeTypes::find_types(const ElfFacts& facts, std::optional<AddressRange> module_types) {
+  // From the runtime's symbols or, stripped, its moduledata: in a cgo binary .rodata starts
+  // with C's read-only data, not with the descriptors.
+  if (module_types && module_types->size > 0) {
+    types_begin_ = module_types->addr;
+    types_end_ = module_types->addr + module_types->size;
     return;
   }
   // The start symbol alone: the descriptors run to the end of the section holding them.

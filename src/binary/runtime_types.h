@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "binary/dwarf_types.h"
+#include "binary/program_symbols.h"
 #include "util/mapped_file.h"
 
 namespace leakseek::binary {
@@ -101,7 +102,7 @@ class RuntimeTypes {
  private:
   struct ElfFacts;
   void find_go_version(const ElfFacts& facts);
-  void find_types(const ElfFacts& facts);
+  void find_types(const ElfFacts& facts, std::optional<AddressRange> module_types);
   void list_descriptors(const ElfFacts& facts);
   // Bytes at virtual address [addr, addr + n) in the file, or empty if not all in one section.
   std::span<const uint8_t> read(uint64_t addr, uint64_t n) const;

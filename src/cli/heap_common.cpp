@@ -57,10 +57,13 @@ LoadedHeap::LoadedHeap(const HeapArgs& args) {
     dwarf = binary::DwarfTypes::load(args.program);
     runtime = binary::RuntimeTypes::load(args.program, *dwarf);
     // Another build's binary would name the wrong globals and type objects at random.
-    auto mismatches = heap::program_mismatches(model, *symbols, runtime->go_version());
-    if (!mismatches.empty())
+    auto match = heap::match_program(model, *symbols, runtime->go_version());
+    if (!match.mismatches.empty())
       throw InputError(args.program, std::nullopt,
-                       "not the program that wrote " + args.dump + ": " + mismatches.front());
+                       "not the program that wrote " + args.dump + ": " + match.mismatches.front());
+    // Said even with --json (stderr only): the user must know the names may be wrong.
+    for (const auto& u : match.unchecked)
+      fmt::print(stderr, "leakseek: {}: warning: {}\n", args.program, u);
     dwarf_limitations = dwarf->limitations();
     // Without DWARF the descriptors still describe every type's layout: type from them.
     if (!dwarf->has_dwarf() && runtime->available()) {

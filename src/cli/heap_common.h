@@ -45,7 +45,8 @@ class LoadedHeap {
   // nullptr without --program.
   const heap::ObjectTypes* types() const { return typing_.valid() ? &typing_.get() : nullptr; }
   report::HeapContext context() const {
-    return {model, symbols ? &*symbols : nullptr, dwarf ? &*dwarf : nullptr, types()};
+    return {model, symbols ? &*symbols : nullptr, dwarf ? &*dwarf : nullptr, types(),
+            runtime ? &*runtime : nullptr};
   }
 
  private:

@@ -40,10 +40,12 @@ std::optional<FinalizerGoroutine> find_finalizer_goroutine(const HeapModel& mode
     out.goroutine = gi;
     out.goid = g.record.goid;
     out.wait_reason = g.record.wait_reason;
-    // Frames are innermost first; a user frame before the loop is the finalizer being run.
-    auto user =
-        std::find_if(first, loop, [](const Frame& f) { return !is_runtime_function(f.function); });
-    if (user != loop) {
+    // Frames are innermost first. The finalizer being run is the outermost non-runtime frame
+    // inside the loop (the loop calls it through runtime.callN); the frames inside it are what
+    // it called (sync.(*Mutex).Lock and the like), not the finalizer.
+    auto user = std::find_if(std::make_reverse_iterator(loop), std::make_reverse_iterator(first),
+                             [](const Frame& f) { return !is_runtime_function(f.function); });
+    if (user != std::make_reverse_iterator(first)) {
       out.function = user->function;
       out.blocked = true;
     } else {

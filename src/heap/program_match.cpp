@@ -4,23 +4,29 @@
 
 namespace leakseek::heap {
 
-std::vector<std::string> program_mismatches(const HeapModel& model,
-                                            const binary::ProgramSymbols& symbols,
-                                            const std::string& program_go_version) {
-  std::vector<std::string> out;
+ProgramMatch match_program(const HeapModel& model, const binary::ProgramSymbols& symbols,
+                           const std::string& program_go_version) {
+  ProgramMatch out;
   const std::string dump_version(model.go_version());
   if (!program_go_version.empty() && !dump_version.empty() && program_go_version != dump_version)
-    out.push_back(fmt::format("built with {}, but the dump was written by {}", program_go_version,
-                              dump_version));
-  // The runtime dumps its first module's data and bss sections whole, where the ELF file put
+    out.mismatches.push_back(fmt::format("built with {}, but the dump was written by {}",
+                                         program_go_version, dump_version));
+  // The runtime dumps its first module's data and bss whole, at the addresses the linker gave
   // them (a position-independent build moves them; then nothing in the binary lines up either).
   for (const Segment& seg : model.segments) {
-    auto section = seg.bss ? symbols.bss_section() : symbols.data_section();
-    if (!section) continue;
-    if (section->addr != seg.addr || section->size != seg.size) {
-      out.push_back(fmt::format("its {} section is {:#x}+{:#x}, but the dump's is {:#x}+{:#x}",
-                                seg.bss ? ".bss" : ".data", section->addr, section->size, seg.addr,
-                                seg.size));
+    const char* what = seg.bss ? "bss" : "data";
+    auto go = seg.bss ? symbols.go_bss() : symbols.go_data();
+    if (!go) {
+      out.unchecked.push_back(fmt::format(
+          "Go's {} bounds not found (no runtime.{} symbol, no moduledata): cannot check that "
+          "this binary wrote the dump",
+          what, what));
+      continue;
+    }
+    if (go->addr != seg.addr || go->size != seg.size) {
+      out.mismatches.push_back(
+          fmt::format("its Go {} is {:#x}+{:#x} ({}), but the dump's is {:#x}+{:#x}", what,
+                      go->addr, go->size, symbols.go_segments_source(), seg.addr, seg.size));
     }
   }
   return out;

@@ -9,10 +9,17 @@
 
 namespace leakseek::heap {
 
-// What contradicts the binary having written the dump, one sentence each; empty when nothing
-// does. `program_go_version` is what the binary says built it ("go1.23.5"; empty if unknown).
-std::vector<std::string> program_mismatches(const HeapModel& model,
-                                            const binary::ProgramSymbols& symbols,
-                                            const std::string& program_go_version);
+struct ProgramMatch {
+  // What contradicts the binary having written the dump, one sentence each.
+  std::vector<std::string> mismatches;
+  // What could not be checked, one sentence each: the binary is accepted, with a warning.
+  std::vector<std::string> unchecked;
+};
+
+// Checks the Go version and that Go's data and bss in the binary are where the dump's data and
+// bss segments are. `program_go_version` is what the binary says built it ("go1.23.5"; empty if
+// unknown).
+ProgramMatch match_program(const HeapModel& model, const binary::ProgramSymbols& symbols,
+                           const std::string& program_go_version);
 
 }  // namespace leakseek::heap

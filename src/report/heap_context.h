@@ -5,6 +5,7 @@
 
 #include "binary/dwarf_types.h"
 #include "binary/program_symbols.h"
+#include "binary/runtime_types.h"
 #include "heap/heap_model.h"
 #include "heap/object_types.h"
 #include "heap/root_description.h"
@@ -17,6 +18,9 @@ struct HeapContext {
   // With --program: the binary's DWARF types and what each object was typed as.
   const binary::DwarfTypes* dwarf = nullptr;
   const heap::ObjectTypes* types = nullptr;
+  // With --program: the runtime type descriptors, which name the types the dump refers to by
+  // address (finalizers' object types); Go 1.20 and later list no symbol for each.
+  const binary::RuntimeTypes* runtime = nullptr;
 };
 
 // What the object is ("main.Session", "[]*main.Node"), or "" when untyped or unknown.
@@ -29,5 +33,8 @@ std::string root_label(const heap::RootDescription& d);
 std::string root_label(const HeapContext& ctx, const heap::Root& root);
 // The function whose code contains pc, by the program's symbols; the address when unknown.
 std::string function_label(const HeapContext& ctx, uint64_t pc);
+// The type whose descriptor is at `addr` ("*main.Rows"), as Go prints it; the address when
+// unknown.
+std::string type_label(const HeapContext& ctx, uint64_t addr);
 
 }  // namespace leakseek::report

@@ -8,12 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-json type_json(const HeapContext& ctx, uint64_t type_addr) {
-  if (ctx.symbols)
-    if (auto name = ctx.symbols->type_at(type_addr)) return std::string(*name);
-  return hex(type_addr);
-}
-
 json stack_json(const heap::MemProfBucket& b) {
   json frames = json::array();
   for (const auto& f : b.frames)
@@ -48,7 +42,7 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
   fin["queued_retained_objects"] = r.queue.retained_objects;
   json by_type = json::array(), by_fn = json::array();
   for (const auto& t : r.queue.by_type)
-    by_type.push_back({{"type", type_json(ctx, t.key)},
+    by_type.push_back({{"type", type_label(ctx, t.key)},
                        {"type_address", hex(t.key)},
                        {"count", t.count},
                        {"retained_bytes", t.retained_bytes}});

@@ -103,6 +103,12 @@ std::string diagnosis_text(const HeapContext& ctx, const heap::HeapSummary& s,
                          root_group_label(ctx, groups[t.group]));
     }
   }
+  if (!r.queue.by_type.empty()) {
+    out += "\nFinalizer queue by type:\n";
+    for (const auto& t : r.queue.by_type)
+      out += fmt::format("  {:>6} queued  {:>10}  {}\n", t.count, human_bytes(t.retained_bytes),
+                         type_label(ctx, t.key));
+  }
   if (!r.queue.by_function.empty()) {
     out += "\nFinalizer queue by function:\n";
     for (const auto& f : r.queue.by_function)

@@ -69,6 +69,16 @@ std::string function_label(const HeapContext& ctx, uint64_t pc) {
   return hex(pc);
 }
 
+std::string type_label(const HeapContext& ctx, uint64_t addr) {
+  if (ctx.runtime) {
+    auto r = ctx.runtime->resolve(addr);
+    if (!r.name.empty()) return r.name;
+  }
+  if (ctx.symbols)
+    if (auto name = ctx.symbols->type_at(addr)) return std::string(*name);
+  return hex(addr);
+}
+
 std::string object_type(const HeapContext& ctx, heap::ObjectId id) {
   if (!ctx.types || !ctx.dwarf) return "";
   return heap::object_type_name(*ctx.dwarf, (*ctx.types)[id]);

@@ -302,7 +302,7 @@ TEST_P(DescriptorTypes, SurvivesCorruptDescriptors) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, DescriptorTypes, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, DescriptorTypes, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 }  // namespace

@@ -228,7 +228,7 @@ TEST_P(DwarfTypesFixture, ArrayExpansionStopsAtTheCap) {
   EXPECT_TRUE(dwarf().pointer_offsets(kNoType).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, DwarfTypesFixture, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, DwarfTypesFixture, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 TEST(DwarfTypesErrors, MissingOrNonElfFilesThrow) {

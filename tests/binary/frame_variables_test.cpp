@@ -116,7 +116,7 @@ TEST_P(FrameVariablesFixture, ParkedFunctionKeepsItsPointersOnTheStack) {
   EXPECT_TRUE(table.at(f->entry).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, FrameVariablesFixture, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, FrameVariablesFixture, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 }  // namespace

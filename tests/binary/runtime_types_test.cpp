@@ -210,7 +210,7 @@ TEST_P(RuntimeTypesFixture, NonDescriptorsStayUnnamed) {
   EXPECT_EQ(types->dwarf_type(types->types_begin()), kNoType);
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, RuntimeTypesFixture, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, RuntimeTypesFixture, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 TEST(RuntimeTypeNames, DecodesBothLengthEncodings) {

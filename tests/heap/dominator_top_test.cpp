@@ -136,7 +136,7 @@ TEST_P(DominatorTopTest, ProfileStacksAddUpToRetainedSizes) {
   EXPECT_EQ(own, 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, DominatorTopTest, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, DominatorTopTest, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 }  // namespace

@@ -217,7 +217,7 @@ TEST_P(HeapFixture, OwnerGraphKeepsRootsAndMarksFinalizers) {
   EXPECT_TRUE(g.has_finalizer[pos - g.nodes.begin()]);
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, HeapFixture, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, HeapFixture, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 class FinalizerStall : public ::testing::TestWithParam<std::string> {};
@@ -246,7 +246,7 @@ TEST_P(FinalizerStall, QueuedFinalizersAreRootsAndCounted) {
   EXPECT_TRUE(blocked);
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, FinalizerStall, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, FinalizerStall, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 }  // namespace

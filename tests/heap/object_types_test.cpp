@@ -197,17 +197,16 @@ TEST_P(FixtureTypingTest, NearlyAllLiveBytesAreTyped) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, FixtureTypingTest,
-                         ::testing::Combine(::testing::ValuesIn(test::go_versions()),
+                         ::testing::Combine(::testing::ValuesIn(test::heap_fixture_sets()),
                                             ::testing::Values("heapfixture", "retentionfixture",
                                                               "goroutinefixture", "finalizerstall",
                                                               "profilefixture", "typefixture")),
                          [](const auto& info) {
-                           std::string go = std::get<0>(info.param);
-                           std::replace(go.begin(), go.end(), '.', '_');
-                           return go + "_" + std::get<1>(info.param);
+                           return test::param_name(std::get<0>(info.param)) + "_" +
+                                  std::get<1>(info.param);
                          });
 
-INSTANTIATE_TEST_SUITE_P(Go, ObjectTypesTest, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, ObjectTypesTest, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 }  // namespace

@@ -120,7 +120,7 @@ TEST_P(Retention, BlockedFinalizerAndItsQueue) {
   ASSERT_EQ(a.symbols->function_at(release.key)->name, "main.release");
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, Retention, ::testing::ValuesIn(test::go_versions()),
+INSTANTIATE_TEST_SUITE_P(Go, Retention, ::testing::ValuesIn(test::heap_fixture_sets()),
                          test::GoVersionName());
 
 }  // namespace

@@ -6,9 +6,16 @@
 
 namespace leakseek::test {
 
-// Builds testdata/go/NAME with Go GO ("go1.23") and `ldflags` into DIR/NAME and runs it as
+// Builds testdata/go/NAME as fixture set SET builds it ("go1.23", or "go1.23-extlink": cgo on,
+// externally linked) with `ldflags` added, into DIR/NAME, and runs it as
 // `DIR/NAME DIR/NAME.dump DIR/NAME.json`. Returns the program's path, or empty on failure.
-std::string build_fixture_variant(const std::string& go, const std::string& name,
+std::string build_fixture_variant(const std::string& set, const std::string& name,
                                   const std::string& ldflags, const std::string& dir);
+
+// Copies PROG to OUT with every symbol removed (objcopy --strip-all): the allocated sections stay
+// byte for byte, so what a reader finds without symbols can be compared with what it finds with
+// them. When `damage_pclntab`, the pclntab header's magic is zeroed too, so nothing in the copy
+// says where Go's moduledata is. Returns false on failure.
+bool strip_program(const std::string& prog, const std::string& out, bool damage_pclntab = false);
 
 }  // namespace leakseek::test

@@ -16,6 +16,27 @@ const std::vector<std::string>& go_versions() {
   return v;
 }
 
+const std::vector<std::string>& heap_fixture_sets() {
+  static const std::vector<std::string> v = [] {
+    std::vector<std::string> out = go_versions();
+    for (const auto& go : go_versions()) out.push_back(go + "-extlink");
+    return out;
+  }();
+  return v;
+}
+
+std::string go_of(const std::string& set) {
+  return set.substr(0, set.find('-'));
+}
+
+bool is_extlink(const std::string& set) {
+  return set.ends_with("-extlink");
+}
+
+std::string go_tool(const std::string& go) {
+  return "/usr/lib/go-" + go.substr(2) + "/bin/go";
+}
+
 std::string fixture_dir() {
   const char* d = std::getenv("LEAKSEEK_FIXTURES");
   return d ? d : LEAKSEEK_FIXTURES_DEFAULT;

@@ -8,15 +8,27 @@ namespace leakseek::test {
 
 // The Go versions fixtures are built with; each fixture exists once per version.
 const std::vector<std::string>& go_versions();
-// Names the instances of a test parameterised by go_versions(): "go1.23" -> "go1_23", since
-// gtest allows only letters, digits and underscores.
+// The fixture sets whose heap dumps the heap tests read: each Go version's build ("go1.23"),
+// then the same programs externally linked with cgo ("go1.23-extlink"), where the ELF .data and
+// .bss sections hold C variables too, plus the programs that use cgo (cgostall).
+const std::vector<std::string>& heap_fixture_sets();
+// The Go version of a fixture set: "go1.23-extlink" -> "go1.23".
+std::string go_of(const std::string& set);
+// Whether a fixture set's programs are externally linked cgo binaries.
+bool is_extlink(const std::string& set);
+// The go command of Go version GO ("go1.23").
+std::string go_tool(const std::string& go);
+// Names the instances of a test parameterised by go_versions() or heap_fixture_sets():
+// "go1.23-extlink" -> "go1_23_extlink", since gtest allows only letters, digits and underscores.
+inline std::string param_name(std::string s) {
+  for (char& c : s)
+    if (c == '.' || c == '-') c = '_';
+  return s;
+}
 struct GoVersionName {
   template <typename Info>
   std::string operator()(const Info& info) const {
-    std::string s = info.param;
-    for (char& c : s)
-      if (c == '.') c = '_';
-    return s;
+    return param_name(info.param);
   }
 };
 std::string fixture_dir();
