@@ -1,5 +1,7 @@
 #include "binary/descriptor_types.h"
 
+#include "binary/swiss_map_types.h"
+
 #include <algorithm>
 #include <deque>
 #include <unordered_map>
@@ -74,7 +76,8 @@ class DescriptorTypesBuilder {
  public:
   DescriptorTypesBuilder(const RuntimeTypes& rt, DwarfTypes& out) : rt_(rt), out_(out) {
     auto minor = go_minor_version(rt.go_version());
-    chan_timer_ = !minor || *minor >= 23;  // hchan.timer, Go 1.23
+    chan_timer_ = !minor || *minor >= 23;   // hchan.timer, Go 1.23
+    chan_bubble_ = !minor || *minor >= 25;  // hchan.bubble (testing/synctest), Go 1.25
   }
 
   // What the descriptor table keeps of the program's (empty) DWARF table.
@@ -128,7 +131,9 @@ class DescriptorTypesBuilder {
     Found f{std::move(*d), {}};
     f.parts = rt_.parts(f.d, std::min(kMaxStructFields, field_budget_));
     field_budget_ -= f.parts.fields.size();
-    for (uint64_t a : {f.parts.elem, f.parts.key, f.parts.bucket, f.parts.ptr_to_this}) discover(a);
+    for (uint64_t a :
+         {f.parts.elem, f.parts.key, f.parts.bucket, f.parts.group, f.parts.ptr_to_this})
+      discover(a);
     for (const auto& field : f.parts.fields) discover(field.type);
     found_.push_back(std::move(f));
   }
@@ -266,6 +271,7 @@ class DescriptorTypesBuilder {
   // bucket the compiler describes in MapType.Bucket {topbits; keys; elems; overflow}, named and
   // field-named as the linker's DWARF (cmd/link dwarf.go synthesizemaptypes) names them.
   void synthesize_map(TypeId map) {
+    if (found_[map].parts.group) return synthesize_swiss_map(map);
     const GoType& m = out_.types_[map];
     TypeId bucket = id_at(found_[map].parts.bucket);
     if (m.key == kNoType || m.elem == kNoType || bucket == kNoType ||
@@ -307,9 +313,64 @@ class DescriptorTypesBuilder {
     add(std::move(h));
   }
 
+  TypeId pointer_to(TypeId elem, std::string n) {
+    GoType t;
+    t.name = std::move(n);
+    t.kind = TypeKind::kPointer;
+    t.size = ptr();
+    t.elem = elem;
+    t.has_pointers = true;
+    return add(std::move(t));
+  }
+
+  // internal/runtime/maps (Go >= 1.24): Map {used uint64; seed uintptr; dirPtr unsafe.Pointer;
+  // dirLen int; globalDepth, globalShift, writing uint8; tombstonePossible bool; clearSeq
+  // uint64} and table {used, capacity, growthLeft uint16; localDepth uint8; index int; groups
+  // {data unsafe.Pointer; lengthMask uint64}}, with the group the compiler describes in
+  // MapType.Group {ctrl; slots [8]{key; elem}}, named and typed as the linker's DWARF names
+  // them (map<K,V>, table<K,V>, groupReference<K,V>, dirPtr a **table<K,V>). 64-bit only: the
+  // 32-bit layouts were not checked against a binary.
+  void synthesize_swiss_map(TypeId map) {
+    const GoType& m = out_.types_[map];
+    TypeId group = id_at(found_[map].parts.group);
+    if (ptr() != 8 || m.key == kNoType || m.elem == kNoType || group == kNoType ||
+        out_.types_[group].kind != TypeKind::kStruct)
+      return;
+    const std::string k = out_.types_[m.key].name, v = out_.types_[m.elem].name;
+    const std::string kv = k + "," + v + ">";
+    if (!synthesized_.insert("map<" + kv).second) return;
+    GoType& g = out_.types_[group];
+    if (!is_swiss_group_name(g.name)) g.name = "map.group[" + k + "]" + v;
+    TypeId group_ptr = pointer_to(group, "*" + g.name);
+
+    GoType ref = struct_type("groupReference<" + kv, 16);
+    ref.fields = {{"data", 0, group_ptr}, {"lengthMask", 8, basic("uint64", 8)}};
+    TypeId ref_id = add(std::move(ref));
+    GoType table = struct_type("table<" + kv, 32);
+    table.fields = {{"used", 0, basic("uint16", 2)},       {"capacity", 2, basic("uint16", 2)},
+                    {"growthLeft", 4, basic("uint16", 2)}, {"localDepth", 6, basic("uint8", 1)},
+                    {"index", 8, basic("int", 8)},         {"groups", 16, ref_id}};
+    TypeId table_id = add(std::move(table));
+    TypeId table_ptr = pointer_to(table_id, "*table<" + kv);
+    TypeId dir_ptr = pointer_to(table_ptr, "**table<" + kv);
+
+    GoType h = struct_type("map<" + kv, 48);
+    h.fields = {{"used", 0, basic("uint64", 8)},
+                {"seed", 8, basic("uintptr", 8)},
+                {"dirPtr", 16, dir_ptr},
+                {"dirLen", 24, basic("int", 8)},
+                {"globalDepth", 32, basic("uint8", 1)},
+                {"globalShift", 33, basic("uint8", 1)},
+                {"writing", 34, basic("uint8", 1)},
+                {"tombstonePossible", 35, basic("bool", 1)},
+                {"clearSeq", 40, basic("uint64", 8)}};
+    add(std::move(h));
+  }
+
   // runtime/chan.go: hchan {qcount, dataqsiz uint; buf unsafe.Pointer; elemsize uint16; closed
   // uint32; timer *timer (Go >= 1.23); elemtype *_type; sendx, recvx uint; recvq, sendq waitq;
-  // lock mutex}. The sudogs and timer stay untyped: their runtime types have no descriptors.
+  // bubble *synctestBubble (Go >= 1.25); lock mutex}. The sudogs and timer stay untyped: their
+  // runtime types have no descriptors.
   void synthesize_chan(TypeId chan) {
     const GoType& c = out_.types_[chan];
     if (c.elem == kNoType) return;
@@ -333,6 +394,7 @@ class DescriptorTypesBuilder {
     h.fields.push_back({"recvx", std::exchange(off, off + p), uint});
     h.fields.push_back({"recvq", std::exchange(off, off + 2 * p), waitq_id});
     h.fields.push_back({"sendq", std::exchange(off, off + 2 * p), waitq_id});
+    if (chan_bubble_) h.fields.push_back({"bubble", std::exchange(off, off + p), uptr});
     h.fields.push_back({"lock", std::exchange(off, off + p), basic("uintptr", p)});
     h.size = off;
     add(std::move(h));
@@ -341,6 +403,7 @@ class DescriptorTypesBuilder {
   const RuntimeTypes& rt_;
   DwarfTypes& out_;
   bool chan_timer_ = true;
+  bool chan_bubble_ = true;
   size_t field_budget_ = kMaxFields;
   std::deque<uint64_t> queue_;
   std::unordered_set<uint64_t> seen_;
@@ -376,10 +439,6 @@ std::vector<std::string> descriptor_limitations(const DwarfTypes& without_dwarf,
                                   ": types come from runtime type descriptors; globals and stack "
                                   "variables are untyped, so typing starts at " +
                                   roots + " and covers less of the heap"};
-  if (minor && *minor >= 24)
-    out.push_back(
-        "Go 1.24+ Swiss-table maps have no bucket descriptor: without DWARF their "
-        "tables stay untyped");
   return out;
 }
 

@@ -29,6 +29,7 @@ std::optional<TypeWords> type_words(std::optional<int> minor) {
   return TypeWords{37, 39};
 }
 constexpr size_t kWordsRead = 40;
+constexpr size_t kTypes27 = 37, kTypedesclen27 = 38;
 
 struct Section {
   GElf_Shdr sh;
@@ -164,12 +165,14 @@ GoModule find_go_module(const ElfFile& elf, std::optional<int> go_minor) {
   const auto secs = sections(elf);
   const Words w(elf);
   const RuntimeSymbols sym = runtime_symbols(elf);
+  // typedesclen has no symbol of its own: Go 1.27 binaries need the moduledata for it.
+  const bool want_typelinks = go_minor && *go_minor >= 27;
   if (sym.data && sym.edata && sym.bss && sym.ebss) {
     out.data = range(*sym.data, *sym.edata);
     out.bss = range(*sym.bss, *sym.ebss);
     if (sym.types && sym.etypes) out.types = range(*sym.types, *sym.etypes);
     out.source = "runtime symbols";
-    if (out.data && out.bss && (out.types || !type_words(go_minor))) return out;
+    if (out.data && out.bss && (out.types || !type_words(go_minor)) && !want_typelinks) return out;
   }
   std::optional<std::pair<uint64_t, std::vector<uint64_t>>> md;
   if (sym.moduledata) {
@@ -189,6 +192,10 @@ GoModule find_go_module(const ElfFile& elf, std::optional<int> go_minor) {
       auto t = range(words[tw->begin], words[tw->end]);
       if (t && t->size > 0 && section_holding(secs, t->addr, t->size)) out.types = t;
     }
+  }
+  if (want_typelinks && out.types && words[kTypes27] == out.types->addr &&
+      words[kTypedesclen27] <= out.types->size && words[kTypedesclen27] > w.size()) {
+    out.typelinks = AddressRange{out.types->addr + w.size(), words[kTypedesclen27] - w.size()};
   }
   return out;
 }

@@ -16,6 +16,9 @@ struct GoModule {
   std::optional<AddressRange> data;   // [runtime.data, runtime.edata)
   std::optional<AddressRange> bss;    // [runtime.bss, runtime.ebss)
   std::optional<AddressRange> types;  // [runtime.types, runtime.etypes)
+  // Go 1.27 lists no .typelink section: the descriptors reflect can look up come first in the
+  // types area, [types + ptrsize, types + typedesclen), one after another.
+  std::optional<AddressRange> typelinks;
   // Where the bounds were read, in words for the user: "runtime symbols" or "moduledata at 0x…".
   std::string source;
 };

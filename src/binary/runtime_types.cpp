@@ -108,9 +108,10 @@ RuntimeTypes RuntimeTypes::load(const std::string& path, const DwarfTypes& dwarf
     }
   }
   out.find_go_version(facts);
-  out.find_types(facts, find_go_module(h, go_minor_version(out.go_version_)).types);
+  const GoModule module = find_go_module(h, go_minor_version(out.go_version_));
+  out.find_types(facts, module.types);
   if (out.available()) {
-    out.list_descriptors(facts);
+    out.list_descriptors(facts, module.typelinks);
     out.link_dwarf(dwarf);
   }
   return out;
@@ -141,11 +142,24 @@ void RuntimeTypes::find_go_version(const ElfFacts& facts) {
   varint_names_ = !minor || *minor >= 17;
   shifted_offsets_ = minor && *minor < 19;
   swiss_maps_ = !minor || *minor >= 24;
+  split_group_words_ = !minor || *minor >= 27;
 }
 
-void RuntimeTypes::list_descriptors(const ElfFacts& facts) {
+void RuntimeTypes::list_descriptors(const ElfFacts& facts, std::optional<AddressRange> typelinks) {
   for (uint64_t a : facts.type_symbols)
     if (in_types(a)) listed_.push_back(a);
+  if (!facts.typelink && typelinks) {
+    // Go 1.27: the typelinked descriptors lie back to back, each pointer-aligned.
+    const uint64_t end = typelinks->addr + typelinks->size;
+    for (uint64_t at = typelinks->addr; at < end && in_types(at);) {
+      auto d = descriptor(at);
+      auto size = d ? descriptor_size(*d) : std::nullopt;
+      if (!size || *size == 0) break;
+      listed_.push_back(at);
+      at = (at + *size + ptr_size_ - 1) / ptr_size_ * ptr_size_;
+    }
+    return;
+  }
   if (!facts.typelink) return;
   // .typelink holds int32 offsets from runtime.types.
   auto links = read(facts.typelink->sh_addr, facts.typelink->sh_size);
@@ -329,14 +343,52 @@ uint64_t RuntimeTypes::uncommon_offset(const TypeDescriptor& d) const {
       return h + 4 * p;  // PkgPath, then a slice of methods or fields
     case kMap:
       // Key, Elem, Bucket, Hasher, then KeySize, ValueSize, BucketSize, Flags (8 bytes); the
-      // Swiss-table MapType has Group, Hasher, GroupSize, SlotSize, ElemOff and Flags.
-      return swiss_maps_ ? h + 8 * p : h + 4 * p + 8;
+      // Swiss-table MapType has Group, Hasher, GroupSize, SlotSize, ElemOff and Flags (a word).
+      // Go 1.27 replaced SlotSize with KeysOff, KeyStride, ElemsOff and ElemStride.
+      if (!swiss_maps_) return h + 4 * p + 8;
+      return split_group_words_ ? h + 11 * p : h + 8 * p;
     case kPointer:
     case kSlice:
       return h + p;  // Elem
     default:
       return h;
   }
+}
+
+std::optional<uint64_t> RuntimeTypes::descriptor_size(const TypeDescriptor& d) const {
+  const uint64_t p = ptr_size_, h = 4 * p + 16, base = uncommon_offset(d);
+  auto at = [&](uint64_t off, size_t n) -> std::optional<uint64_t> {
+    auto b = read(d.addr + off, n);
+    if (b.empty()) return std::nullopt;
+    return word(b.data(), n);
+  };
+  uint64_t extra = 0;
+  switch (d.kind) {
+    case kFunc: {
+      auto in = at(h, 2), out = at(h + 2, 2);
+      if (!in || !out) return std::nullopt;
+      extra = (*in + (*out & 0x7fff)) * p;  // OutCount's top bit marks a variadic func
+      break;
+    }
+    case kInterface:
+    case kStruct: {
+      auto n = at(h + 2 * p, p);  // the Methods or Fields slice's length
+      if (!n || *n > (types_end_ - types_begin_) / 8) return std::nullopt;
+      extra = *n * (d.kind == kStruct ? 3 * p : 8);  // StructField or Imethod
+      break;
+    }
+    default:
+      break;
+  }
+  uint64_t size = base + extra;
+  if (d.tflag & kTFlagUncommon) {
+    // UncommonType {PkgPath int32; Mcount, Xcount uint16; Moff, _ uint32}, then the methods
+    // {Name, Mtyp, Ifn, Tfn int32}.
+    auto mcount = at(base + 4, 2);
+    if (!mcount) return std::nullopt;
+    size += 16 + *mcount * 16;
+  }
+  return size;
 }
 
 // internal/abi kind-specific layouts after the common Type header (same fields and order in
@@ -370,7 +422,7 @@ DescriptorParts RuntimeTypes::parts(const TypeDescriptor& d, size_t max_fields) 
     case kMap:
       out.key = ptr(h);
       out.elem = ptr(h + p);
-      if (!swiss_maps_) out.bucket = ptr(h + 2 * p);
+      (swiss_maps_ ? out.group : out.bucket) = ptr(h + 2 * p);
       break;
     case kPointer:
     case kSlice:

@@ -44,6 +44,7 @@ struct DescriptorParts {
   uint64_t elem = 0;                    // pointer, slice, array, chan, map (the value type)
   uint64_t key = 0;                     // map
   uint64_t bucket = 0;                  // map, Go <= 1.23: the bucket struct
+  uint64_t group = 0;                   // map, Go >= 1.24: the Swiss table's group struct
   uint64_t len = 0;                     // array
   uint64_t chan_dir = 0;                // 1 receive-only, 2 send-only, 3 both
   uint64_t methods = 0;                 // interface: 0 for interface{} / any
@@ -103,7 +104,10 @@ class RuntimeTypes {
   struct ElfFacts;
   void find_go_version(const ElfFacts& facts);
   void find_types(const ElfFacts& facts, std::optional<AddressRange> module_types);
-  void list_descriptors(const ElfFacts& facts);
+  void list_descriptors(const ElfFacts& facts, std::optional<AddressRange> typelinks);
+  // Bytes from `d` to the end of its descriptor (kind-specific part, uncommon part, then the
+  // field, parameter or method arrays, and the methods), as Go 1.27's moduleTypelinks steps.
+  std::optional<uint64_t> descriptor_size(const TypeDescriptor& d) const;
   // Bytes at virtual address [addr, addr + n) in the file, or empty if not all in one section.
   std::span<const uint8_t> read(uint64_t addr, uint64_t n) const;
   uint64_t word(const uint8_t* p, size_t n) const;
@@ -124,9 +128,10 @@ class RuntimeTypes {
   uint64_t ptr_size_ = 8;
   uint64_t types_begin_ = 0;
   uint64_t types_end_ = 0;
-  bool varint_names_ = true;      // name length encoding: varint since Go 1.17, 2 bytes before
-  bool shifted_offsets_ = false;  // Go < 1.19: StructField holds offset<<1 | embedded
-  bool swiss_maps_ = false;       // Go >= 1.24: MapType describes a Swiss table, no buckets
+  bool varint_names_ = true;        // name length encoding: varint since Go 1.17, 2 bytes before
+  bool shifted_offsets_ = false;    // Go < 1.19: StructField holds offset<<1 | embedded
+  bool swiss_maps_ = false;         // Go >= 1.24: MapType describes a Swiss table, no buckets
+  bool split_group_words_ = false;  // Go >= 1.27: MapType has KeysOff..ElemStride, not SlotSize
   std::vector<uint64_t> listed_;
   std::string go_version_;
   std::unordered_map<uint64_t, TypeId> by_addr_;

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <span>
 #include <unordered_map>
 
+#include "binary/swiss_map_types.h"
 #include "heap/oid_search.h"
 #include "heap/sweep_queue.h"
 #include "util/go_version.h"
@@ -166,7 +168,7 @@ class Typer {
       if (t == kNoType || dwarf_.type(t).size == 0 || !dwarf_.type(t).has_pointers) continue;
       if (size == kLargestHeaderSlot && !header_matches_fields(id, t)) continue;
       // A map's bucket array is an array even when it holds one bucket (B = 0).
-      bool many = size - 8 >= 2 * dwarf_.type(t).size || dwarf_.type(t).name.starts_with("bucket<");
+      bool many = size - 8 >= 2 * dwarf_.type(t).size || many_of(t);
       if (set(id, t, many ? ObjectShape::kArray : ObjectShape::kValue, 8, true))
         out_.stats.seeds_headers++;
     }
@@ -255,13 +257,104 @@ class Typer {
     }
   }
 
+  // Where a Swiss-table header's directory and a group's slots are; nullptr for other types.
+  const binary::SwissMapHeader* swiss_header(TypeId t) {
+    auto [it, added] = swiss_headers_.try_emplace(t);
+    if (added) it->second = binary::swiss_map_header(dwarf_, t);
+    return it->second ? &*it->second : nullptr;
+  }
+  const binary::SwissGroup* swiss_group(TypeId t) {
+    auto [it, added] = swiss_groups_.try_emplace(t);
+    if (added) it->second = binary::swiss_group(dwarf_, t);
+    return it->second ? &*it->second : nullptr;
+  }
+
+  // dirPtr is typed **table<K,V>, which is right only once the map has grown a directory
+  // (dirLen > 0): a small map's dirPtr points at its one group.
+  void walk_swiss_header(const Block& b, uint64_t base, const binary::SwissMapHeader& h) {
+    const uint64_t ps = model_.ptr_size();
+    if (base + std::max(h.dir_ptr, h.dir_len) + ps > b.size) return;
+    uint64_t dir = model_.word_at(b.contents_offset, base + h.dir_ptr);
+    uint64_t len = model_.word_at(b.contents_offset, base + h.dir_len);
+    if (dir == 0) return;
+    if (len == 0) {
+      assign(dir, h.group, ObjectShape::kValue, true);
+    } else {
+      assign(dir, h.table_pointer, ObjectShape::kArray, true);
+    }
+  }
+
+  // Only full slots hold entries; an emptied slot may keep stale words the GC ignores.
+  void walk_swiss_groups(const Block& b, uint64_t first, uint64_t count,
+                         const binary::SwissGroup& g, uint64_t group_size) {
+    const auto& words = layout(g.slot);
+    for (uint64_t i = 0, at = first; i < count && at + group_size <= b.size;
+         i++, at += group_size) {
+      uint64_t ctrl = model_.word_at(b.contents_offset, at + g.ctrl);
+      for (uint64_t slot = 0; slot < g.slot_count; slot++) {
+        // Control byte `slot` is the word's byte at that address (little-endian targets).
+        if (binary::swiss_slot_full(static_cast<uint8_t>(ctrl >> (8 * slot))))
+          walk_words(b, at + g.slots + slot * g.slot_size, words);
+      }
+    }
+  }
+
+  // sync.Map from Go 1.24 is internal/sync.HashTrieMap: its pointers are typed *node[K,V], a
+  // one-byte struct whose isEntry says whether the object is an entry[K,V] or an
+  // indirect[K,V]. The concrete type, when the DWARF has it; kNoType for every other type.
+  TypeId trie_node_type(TypeId t, const Block& b, uint64_t base) {
+    const std::string& name = dwarf_.type(t).name;
+    constexpr std::string_view kNode = "internal/sync.node[";
+    if (!name.starts_with(kNode) || base >= b.size) return kNoType;
+    uint64_t is_entry = model_.word_at(b.contents_offset, base) & 0xff;
+    std::string concrete =
+        std::string(is_entry ? "internal/sync.entry[" : "internal/sync.indirect[") +
+        name.substr(kNode.size());
+    auto [it, added] = trie_nodes_.try_emplace(concrete, kNoType);
+    if (added) {
+      it->second = dwarf_.find(concrete);
+      // Go 1.27 may keep only the shape instantiation ("entry[go.shape.interface {},...]"),
+      // whose layout is the same; sync.Map's is over interface {} keys and values.
+      if (it->second == kNoType && concrete.ends_with("[interface {},interface {}]"))
+        it->second = dwarf_.find(concrete.substr(0, concrete.find('[')) +
+                                 "[go.shape.interface {},go.shape.interface {}]");
+    }
+    return it->second;
+  }
+
+  // sync.Map's entry keeps its value as an unsafe.Pointer to a boxed interface{} up to Go
+  // 1.19 (an atomic.Pointer[any] after, which the type argument types): where that word is,
+  // or nullopt for every other type.
+  std::optional<uint64_t> boxed_any_word(TypeId t) {
+    auto [it, added] = boxed_any_.try_emplace(t);
+    if (added && dwarf_.type(t).name == "sync.entry") {
+      for (const auto& f : dwarf_.type(t).fields)
+        if (f.name == "p" && f.type != kNoType && dwarf_.type(f.type).name == "unsafe.Pointer")
+          it->second = f.offset;
+      if (it->second && any_ == kNoType) any_ = dwarf_.find("interface {}");
+    }
+    return it->second;
+  }
+
   void walk(ObjectId id) {
     const ObjectType t = out_.of[id];
     const Block b{model_.object_contents[id], model_.size(id)};
     touched(b.contents_offset, b.size);
+    if (t.shape == ObjectShape::kValue || t.shape == ObjectShape::kArray) {
+      if (const binary::SwissGroup* g = swiss_group(t.type)) {
+        const uint64_t size = dwarf_.type(t.type).size;
+        uint64_t count = t.shape == ObjectShape::kValue ? 1 : (b.size - t.data_offset) / size;
+        walk_swiss_groups(b, t.data_offset, count, *g, size);
+        return;
+      }
+    }
     if (t.shape == ObjectShape::kValue) {
       walk_value(b, t.data_offset, t.type);
       if (const ChanWords* chan = chan_words(t.type)) walk_chan_buffer(b, t.data_offset, *chan);
+      if (const auto* h = swiss_header(t.type)) walk_swiss_header(b, t.data_offset, *h);
+      if (auto p = boxed_any_word(t.type); p && t.data_offset + *p + model_.ptr_size() <= b.size)
+        if (uint64_t v = model_.word_at(b.contents_offset, t.data_offset + *p))
+          assign(v, any_, ObjectShape::kValue);
     } else if (t.shape == ObjectShape::kArray) {
       uint64_t esize = dwarf_.type(t.type).size;
       const auto& words = layout(t.type);
@@ -302,14 +395,16 @@ class Typer {
     switch (t.kind) {
       case TypeKind::kPointer: {
         if (t.elem == kNoType) return;
-        // The linker's hash<K,V>.buckets points at 2^B buckets, not one.
-        bool buckets = dwarf_.type(t.elem).name.starts_with("bucket<");
-        assign(value, t.elem, buckets ? ObjectShape::kArray : ObjectShape::kValue);
+        assign(value, t.elem, many_of(t.elem) ? ObjectShape::kArray : ObjectShape::kValue);
         return;
       }
-      case TypeKind::kMap:
-        assign(value, runtime_struct(p, "hash<{},{}>"), ObjectShape::kValue);
+      case TypeKind::kMap: {
+        // hash<K,V> up to Go 1.23, the Swiss table's map<K,V> from 1.24.
+        TypeId header = runtime_struct(p, "hash<{},{}>");
+        if (header == kNoType) header = runtime_struct(p, "map<{},{}>");
+        assign(value, header, ObjectShape::kValue);
         return;
+      }
       case TypeKind::kChan:
         assign(value, runtime_struct(p, "hchan<{}>"), ObjectShape::kValue);
         return;
@@ -319,6 +414,13 @@ class Typer {
       default:
         return;
     }
+  }
+
+  // Types a pointer to which points at several of them: hash<K,V>.buckets at 2^B buckets and
+  // groupReference<K,V>.data at lengthMask + 1 groups, one or more.
+  bool many_of(TypeId t) const {
+    const std::string& name = dwarf_.type(t).name;
+    return name.starts_with("bucket<") || binary::is_swiss_group_name(name);
   }
 
   // An interface's data word, given its dynamic type's descriptor.
@@ -347,7 +449,7 @@ class Typer {
 
   // The DWARF struct the linker synthesises for a map (hash<K,V>) or channel (hchan<T>).
   TypeId runtime_struct(TypeId t, const char* pattern) {
-    auto [it, added] = synthesized_.try_emplace(t, kNoType);
+    auto [it, added] = synthesized_.try_emplace({t, pattern}, kNoType);
     if (added) {
       const GoType& g = dwarf_.type(t);
       std::string name =
@@ -381,13 +483,16 @@ class Typer {
   }
 
   // The runtime's own frames see every channel as a runtime.hchan and every map as a
-  // runtime.hmap; the linker's hchan<T> and hash<K,V> say which one it is.
+  // runtime.hmap (internal/runtime/maps.Map and .table from Go 1.24); the linker's hchan<T>,
+  // hash<K,V>, map<K,V> and table<K,V> say which one it is.
   bool refines(TypeId specific, TypeId generic) const {
     if (specific == kNoType || generic == kNoType) return false;
     const std::string& g = dwarf_.type(generic).name;
     const std::string& s = dwarf_.type(specific).name;
     return (g == "runtime.hchan" && s.starts_with("hchan<")) ||
-           (g == "runtime.hmap" && s.starts_with("hash<"));
+           (g == "runtime.hmap" && s.starts_with("hash<")) ||
+           (g == "internal/runtime/maps.Map" && s.starts_with("map<")) ||
+           (g == "internal/runtime/maps.table" && s.starts_with("table<"));
   }
 
   // Bytes of the object a typing explains: an object keeps the typing that explains most.
@@ -407,6 +512,17 @@ class Typer {
   }
 
   bool set(ObjectId id, TypeId t, ObjectShape shape, uint8_t data_offset, bool certain = false) {
+    if (shape == ObjectShape::kValue) {
+      // A node[K,V] has no pointers and would never be walked: type it as what it is now.
+      const Block b{model_.object_contents[id], model_.size(id)};
+      if (TypeId node = trie_node_type(t, b, data_offset); node != kNoType) t = node;
+    } else if (shape == ObjectShape::kArray && swiss_group(t) &&
+               model_.size(id) - std::min<uint64_t>(data_offset, model_.size(id)) <
+                   2 * dwarf_.type(t).size) {
+      // One group: a small map's own (newobject) and a one-group table's (newarray) look the
+      // same, and every path to it names it the same way.
+      shape = ObjectShape::kValue;
+    }
     if ((shape == ObjectShape::kValue || shape == ObjectShape::kArray) &&
         (dwarf_.type(t).size == 0 || model_.size(id) < data_offset ||
          dwarf_.type(t).size > model_.size(id) - data_offset))
@@ -457,7 +573,12 @@ class Typer {
   std::unordered_map<TypeId, std::vector<PointerWord>> layouts_;
   std::unordered_map<uint64_t, uint64_t> itab_type_;
   std::unordered_map<uint64_t, Dynamic> dynamic_;
-  std::unordered_map<TypeId, TypeId> synthesized_;
+  std::map<std::pair<TypeId, const char*>, TypeId> synthesized_;
+  std::unordered_map<TypeId, std::optional<binary::SwissMapHeader>> swiss_headers_;
+  std::unordered_map<TypeId, std::optional<binary::SwissGroup>> swiss_groups_;
+  std::unordered_map<std::string, TypeId> trie_nodes_;
+  std::unordered_map<TypeId, std::optional<uint64_t>> boxed_any_;
+  TypeId any_ = kNoType;
   std::unordered_map<TypeId, std::optional<ChanWords>> chan_words_;
 };
 
@@ -488,16 +609,30 @@ std::string go_spelling(std::string_view name) {
     }
     return {in, {}};
   };
+  if (binary::is_swiss_group_name(name)) {
+    // "noalg.map.group[K]V": K runs to the bracket that closes the first one.
+    std::string_view rest = name.substr(name.find('[') + 1);
+    int depth = 1;
+    size_t i = 0;
+    for (; i < rest.size() && depth > 0; i++) {
+      if (rest[i] == '[') depth++;
+      if (rest[i] == ']') depth--;
+    }
+    if (depth == 0) return fmt::format("map[{}]{} group", rest.substr(0, i - 1), rest.substr(i));
+    return std::string(name);
+  }
   if (!name.ends_with(">")) return std::string(name);
-  if (name.starts_with("hash<")) {
-    auto [k, v] = args(4);
-    return fmt::format("map[{}]{} header", k, v);
-  }
-  if (name.starts_with("bucket<")) {
-    auto [k, v] = args(6);
-    return fmt::format("map[{}]{} bucket", k, v);
-  }
   if (name.starts_with("hchan<")) return fmt::format("chan {}", args(5).first);
+  // The map structs: hash<K,V> and bucket<K,V> up to Go 1.23, the Swiss table's after.
+  static constexpr std::pair<std::string_view, std::string_view> kMapParts[] = {
+      {"hash<", "header"}, {"bucket<", "bucket"},        {"map<", "header"},
+      {"table<", "table"}, {"*table<", "table pointer"},
+  };
+  for (auto [prefix, part] : kMapParts) {
+    if (!name.starts_with(prefix)) continue;
+    auto [k, v] = args(prefix.size() - 1);
+    return fmt::format("map[{}]{} {}", k, v, part);
+  }
   return std::string(name);
 }
 
@@ -509,7 +644,10 @@ std::string object_type_name(const binary::DwarfTypes& dwarf, const ObjectType& 
       return go_spelling(dwarf.type(t.type).name);
     case ObjectShape::kArray: {
       std::string elem = go_spelling(dwarf.type(t.type).name);
-      return elem.ends_with(" bucket") ? elem + "s" : "[]" + elem;
+      if (elem.ends_with(" bucket") || elem.ends_with(" group")) return elem + "s";
+      // A Swiss table's directory: an array of its tables' pointers.
+      if (elem.ends_with(" table pointer")) return elem.substr(0, elem.size() - 14) + " directory";
+      return "[]" + elem;
     }
     case ObjectShape::kString:
       return "string data";

@@ -112,8 +112,15 @@ TEST_P(FrameVariablesFixture, ParkedFunctionKeepsItsPointersOnTheStack) {
     EXPECT_NE(v.type, kNoType) << v.name;
     EXPECT_TRUE(dwarf.type(v.type).has_pointers) << v.name;
   }
-  // At the entry every argument is still in its register: nothing is on the stack yet.
-  EXPECT_TRUE(table.at(f->entry).empty());
+  // At the entry the locals do not exist yet and the arguments are still in their registers.
+  // Go 1.27's DWARF names some compiler temporaries' slots from the entry on ("~r0.ptr" of an
+  // inlined call), which typing reads only where the dump lists a live pointer.
+  for (const auto& v : table.at(f->entry)) {
+    EXPECT_NE(v.variable->name, "local");
+    EXPECT_NE(v.variable->name, "held");
+    EXPECT_TRUE(v.variable->parameter || v.variable->name.starts_with("~")) << v.variable->name;
+    if (test::go_of(GetParam()) < "go1.27") ADD_FAILURE() << v.variable->name << " at entry";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, FrameVariablesFixture, ::testing::ValuesIn(test::heap_fixture_sets()),

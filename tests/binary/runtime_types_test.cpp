@@ -34,6 +34,9 @@ bool has_malloc_headers(const std::string& go) {
 // unnamed pointer types after the package ("encoding/json."); Go prints "poll.errNetClosing"
 // and "*json.SyntaxError".
 bool same_as_dumped(const std::string& ours, std::string dumped) {
+  // A major-version suffix is not the package's name: encoding/json/v2 is package json.
+  static const std::regex major_version("/v[0-9]+\\.$");
+  dumped = std::regex_replace(dumped, major_version, ".");
   if (auto slash = dumped.rfind('/'); slash != std::string::npos) dumped.erase(0, slash + 1);
   if (dumped.empty() || dumped.back() != '.') return ours == dumped;
   std::string bare = ours.substr(ours.find_first_not_of('*'));
@@ -41,13 +44,17 @@ bool same_as_dumped(const std::string& ours, std::string dumped) {
 }
 
 // "*internal/poll.FD" -> "*poll.FD": DWARF spells import paths, Go prints package names.
+// "noalg." is the linker's DWARF-only mark on its map types; "encoding/json/v2.T" is "json.T".
 std::string without_import_paths(const std::string& s) {
-  static const std::regex dirs("[A-Za-z0-9_.\\-]+/");
-  return std::regex_replace(s, dirs, "");
+  static const std::regex noalg("noalg\\."), major_version("/v[0-9]+\\."),
+      dirs("[A-Za-z0-9_.\\-]+/");
+  return std::regex_replace(
+      std::regex_replace(std::regex_replace(s, noalg, ""), major_version, "."), dirs, "");
 }
 
 class RuntimeTypesFixture : public ::testing::TestWithParam<std::string> {
  protected:
+  bool dwarf_prunes_types() const { return test::go_of(GetParam()) >= "go1.27"; }
   void SetUp() override {
     facts = test::fixture_facts(GetParam(), "typefixture");
     std::string bin = test::fixture_path(GetParam(), "typefixture");
@@ -82,6 +89,7 @@ TEST_P(RuntimeTypesFixture, DwarfOffsetsLandOnMatchingDescriptors) {
   EXPECT_EQ(types->linked_dwarf_types(), dwarf->by_runtime_type().size());
   EXPECT_EQ(types->size_mismatches(), 0u);
   size_t same = 0;
+  std::vector<std::string> different;
   for (auto [raw, id] : dwarf->by_runtime_type()) {
     const auto& t = dwarf->type(id);
     auto addr = types->descriptor_addr(id);
@@ -90,11 +98,16 @@ TEST_P(RuntimeTypesFixture, DwarfOffsetsLandOnMatchingDescriptors) {
     ASSERT_TRUE(d.has_value()) << t.name;
     EXPECT_EQ(d->size, t.size) << t.name;
     EXPECT_EQ(types->dwarf_type(*addr), id);
-    if (t.name.find("main.") != std::string::npos) EXPECT_EQ(d->name, t.name);
+    // DWARF spells the linker's own map types with a "noalg." prefix the descriptor lacks.
+    if (t.name.find("main.") != std::string::npos && !t.name.starts_with("noalg.")) {
+      EXPECT_EQ(d->name, t.name);
+    }
     same += without_import_paths(t.name) == d->name;
+    if (without_import_paths(t.name) != d->name && different.size() < 20)
+      different.push_back(t.name + " / " + d->name);
   }
   // The rest are DWARF-only spellings: "noalg." prefixes, package-qualified field names.
-  EXPECT_GT(same * 10, dwarf->by_runtime_type().size() * 9);
+  EXPECT_GT(same * 10, dwarf->by_runtime_type().size() * 9) << ::testing::PrintToString(different);
   RecordProperty("dwarf_names_equal_to_descriptor_names", std::to_string(same));
 }
 
@@ -151,7 +164,9 @@ TEST_P(RuntimeTypesFixture, ItabTypesResolveLikeTheDumpNamesThem) {
   for (const auto& itab : model->itabs) {
     auto r = types->resolve(itab.type);
     EXPECT_FALSE(r.name.empty()) << std::hex << itab.type;
-    EXPECT_NE(r.dwarf, kNoType) << r.name;
+    // Go 1.27's linker leaves out the DWARF of types only descriptors refer to.
+    if (!dwarf_prunes_types()) EXPECT_NE(r.dwarf, kNoType) << r.name;
+    if (r.name.starts_with("*main.") || r.name.starts_with("main.")) EXPECT_NE(r.dwarf, kNoType);
     ASSERT_TRUE(dumped.count(itab.type));
     EXPECT_TRUE(same_as_dumped(r.name, dumped[itab.type])) << r.name << " vs " << dumped[itab.type];
     session |= r.name == facts["objects"]["stringer_value"]["type"].get<std::string>();
@@ -192,8 +207,11 @@ TEST_P(RuntimeTypesFixture, EveryDescriptorInTheDumpGetsAName) {
     named += !r.name.empty();
     with_dwarf += r.dwarf != kNoType;
     headers += header;
-    if (r.dwarf == kNoType) EXPECT_EQ(r.name.rfind("map.bucket[", 0), 0u) << r.name;
+    if (r.dwarf == kNoType && !dwarf_prunes_types())
+      EXPECT_EQ(r.name.rfind("map.bucket[", 0), 0u) << r.name;
   }
+  // Even where the DWARF is pruned, most of what the dump names has it.
+  EXPECT_GT(with_dwarf * 10, named * 8);
   EXPECT_EQ(named, seen.size());
   if (has_malloc_headers(GetParam())) EXPECT_GT(headers, 5u);
   RecordProperty("descriptors", std::to_string(seen.size()));

@@ -61,26 +61,59 @@ TEST_P(ObjectTypesTest, GlobalsReachTheirTypedObjects) {
   EXPECT_EQ(types[big].data_offset, GetParam() >= "go1.22" ? 8 : 0);
 }
 
+// The objects holding a map's entries, found through typed field paths: the bucket array
+// (hash<K,V>.buckets, up to Go 1.23), or the Swiss table's groups (1.24 on), reached through
+// the directory of tables (map<K,V>.dirPtr -> *table<K,V> -> .groups.data) or, in a small map,
+// straight from dirPtr.
+std::vector<ObjectId> entry_holders(const HeapModel& model, const binary::DwarfTypes& dwarf,
+                                    const ObjectTypes& types, ObjectId id, int depth = 0) {
+  std::vector<ObjectId> out;
+  if (depth > 3) return out;
+  const std::string n = object_type_name(dwarf, types[id]);
+  if (n.ends_with(" buckets") || n.ends_with(" group") || n.ends_with(" groups")) return {id};
+  for (uint64_t off : model.pointer_offsets(id)) {
+    std::string path = field_path(dwarf, types[id], off);
+    if (path != ".buckets" && path != ".dirPtr" && path != ".groups.data" &&
+        !(n.ends_with(" directory") && std::regex_match(path, std::regex("\\[[0-9]+\\]"))))
+      continue;
+    ObjectId next = model.find(model.word_at(model.object_contents[id], off));
+    if (next == kNoObject) continue;
+    for (ObjectId h : entry_holders(model, dwarf, types, next, depth + 1)) out.push_back(h);
+  }
+  return out;
+}
+
 TEST_P(ObjectTypesTest, TypedPathFromTheCacheReachesSessions) {
   ObjectId hdr = at(facts["globals"]["cache"]["points"]);
-  ObjectId buckets = kNoObject;
-  for (uint64_t off : model->pointer_offsets(hdr)) {
-    if (field_path(*dwarf, types[hdr], off) != ".buckets") continue;
-    buckets = model->find(model->word_at(model->object_contents[hdr], off));
-  }
-  ASSERT_NE(buckets, kNoObject);
-  EXPECT_EQ(name(buckets), "map[string]*main.Session buckets");
+  auto holders = entry_holders(*model, *dwarf, types, hdr);
+  ASSERT_FALSE(holders.empty());
+  const bool swiss = test::go_of(GetParam()) >= "go1.24";
   size_t sessions = 0;
-  for (uint64_t off : model->pointer_offsets(buckets)) {
-    std::string path = field_path(*dwarf, types[buckets], off);
-    ObjectId target = model->find(model->word_at(model->object_contents[buckets], off));
-    if (target == kNoObject ||
-        !std::regex_match(path, std::regex("\\[[0-9]+\\]\\.values\\[[0-7]\\]")))
-      continue;
-    EXPECT_EQ(name(target), "main.Session") << path;
-    sessions++;
+  for (ObjectId holder : holders) {
+    EXPECT_TRUE(std::regex_match(name(holder),
+                                 std::regex(swiss ? "map\\[string\\]\\*main\\.Session groups?"
+                                                  : "map\\[string\\]\\*main\\.Session buckets")))
+        << name(holder);
+    for (uint64_t off : model->pointer_offsets(holder)) {
+      std::string path = field_path(*dwarf, types[holder], off);
+      ObjectId target = model->find(model->word_at(model->object_contents[holder], off));
+      if (target == kNoObject ||
+          !std::regex_match(path, std::regex(swiss ? "(\\[[0-9]+\\])?\\.slots\\[[0-7]\\]\\.elem"
+                                                   : "\\[[0-9]+\\]\\.values\\[[0-7]\\]")))
+        continue;
+      EXPECT_EQ(name(target), "main.Session") << path;
+      sessions++;
+    }
   }
   EXPECT_GT(sessions, 0u);
+}
+
+// A value stored in a sync.Map is reached through the map's internals, whatever they are in
+// this Go version, and typed by the interface value it is stored as.
+TEST_P(ObjectTypesTest, SyncMapValuesAreTyped) {
+  ObjectId v = at(facts["objects"]["sync_map_value"]["ptr"]);
+  ASSERT_NE(v, kNoObject);
+  EXPECT_EQ(name(v), "main.Session");
 }
 
 TEST_P(ObjectTypesTest, FieldPathsFollowTheStruct) {
@@ -187,8 +220,22 @@ TEST_P(FixtureTypingTest, NearlyAllLiveBytesAreTyped) {
   }
   if (name == "heapfixture") EXPECT_GT(interior_strings, 0u);
   // sync.Map (internal/godebug's cache) keeps its state behind sync/atomic.Pointer[T] from Go
-  // 1.20 on: typed through the type argument.
-  if (go >= "go1.20") {
+  // 1.20 on: typed through the type argument. From 1.24 it is a hash-trie whose *node[K,V]
+  // pointers lead to entries and indirect nodes, told apart by the node's isEntry byte.
+  if (test::go_of(go) >= "go1.24") {
+    size_t entries = 0, indirect = 0;
+    for (ObjectId o = 0; o < model.object_count(); o++) {
+      std::string n = object_type_name(dwarf, types[o]);
+      entries += n.starts_with("internal/sync.entry[");
+      indirect += n.starts_with("internal/sync.indirect[");
+      EXPECT_FALSE(n.starts_with("internal/sync.node[")) << std::hex << model.object_addr[o];
+    }
+    // Not every program keeps a sync.Map; the type fixture does.
+    if (name == "typefixture") {
+      EXPECT_GT(entries, 0u);
+      EXPECT_GT(indirect, 0u);
+    }
+  } else if (go >= "go1.20") {
     bool read_only = false;
     for (ObjectId o = 0; o < model.object_count(); o++)
       read_only |= object_type_name(dwarf, types[o]) == "sync.readOnly";

@@ -4,15 +4,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
 namespace leakseek::test {
 
 const std::vector<std::string>& go_versions() {
-  static const std::vector<std::string> v = {"go1.19", "go1.23"};
+  static const std::vector<std::string> v = {"go1.19", "go1.23", "go1.26", "go1.27"};
   return v;
 }
 
@@ -34,7 +36,19 @@ bool is_extlink(const std::string& set) {
 }
 
 std::string go_tool(const std::string& go) {
-  return "/usr/lib/go-" + go.substr(2) + "/bin/go";
+  // scripts/go_toolchain knows where each version lives (and fetches 1.26 and 1.27 once).
+  static std::map<std::string, std::string> cache;
+  auto [it, added] = cache.try_emplace(go);
+  if (added) {
+    std::string cmd = std::string(LEAKSEEK_SOURCE_DIR) + "/scripts/go_toolchain " + go;
+    std::FILE* p = popen(cmd.c_str(), "r");
+    if (!p) throw std::runtime_error("cannot run " + cmd);
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p)) it->second += buf;
+    if (pclose(p) != 0 || it->second.empty()) throw std::runtime_error(cmd + " failed");
+    while (!it->second.empty() && it->second.back() == '\n') it->second.pop_back();
+  }
+  return it->second;
 }
 
 std::string fixture_dir() {

@@ -40,7 +40,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -145,7 +144,7 @@ var (
 
 // builder allocates the heap and counts the objects it allocates.
 type builder struct {
-	r       *rand.Rand
+	r       *splitmix
 	objects int64
 	seq     int64
 	keyBuf  []byte
@@ -280,12 +279,12 @@ func worker(quit <-chan struct{}, held []*Request) {
 
 // build allocates about n objects and returns how many it allocated.
 func build(n int64) int64 {
-	b := &builder{r: rand.New(rand.NewPCG(1, 2)), keyBuf: make([]byte, 0, 64)}
+	b := &builder{r: &splitmix{state: 1}, keyBuf: make([]byte, 0, 64)}
 	cache = make(map[int64]*Entry)
 
 	// Parked goroutines holding requests on their stacks, and connections
 	// with finalizers: about 1 in 10,000 objects each.
-	nWorkers := max(n/10_000, 10)
+	nWorkers := atLeast(n/10_000, 10)
 	workerCh = make(chan struct{})
 	blockCh = make(chan struct{})
 	var i int64
@@ -323,7 +322,7 @@ func build(n int64) int64 {
 
 	// Zombie connections: unreachable, with finalizers that cannot run
 	// because the first one to run blocks the finalizer goroutine.
-	nZombies := max(n/10_000, 10)
+	nZombies := atLeast(n/10_000, 10)
 	for j := int64(0); j < nZombies; j++ {
 		e := cache[j]
 		c := &Conn{FD: 100_000 + j, Name: e.Key, Buf: b.bytes(512, e.Key), Owner: e}
@@ -479,6 +478,30 @@ func readUvarint(r *bufio.Reader) (uint64, error) {
 		}
 	}
 	return 0, fmt.Errorf("%w: uvarint overflow", errDump)
+}
+
+// splitmix is the SplitMix64 generator: the same sequence from every Go version (math/rand/v2
+// needs Go 1.22, and math/rand's sequence is not promised across versions), so every toolchain
+// builds a heap of the same shape.
+type splitmix struct{ state uint64 }
+
+func (r *splitmix) Uint64() uint64 {
+	r.state += 0x9e3779b97f4a7c15
+	z := r.state
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// IntN is in [0, n); the modulo bias is irrelevant for a heap shape.
+func (r *splitmix) IntN(n int) int { return int(r.Uint64() % uint64(n)) }
+
+// atLeast is max(v, floor) for Go versions before the builtin (1.21).
+func atLeast(v, floor int64) int64 {
+	if v < floor {
+		return floor
+	}
+	return v
 }
 
 func main() {

@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"unsafe"
 )
 
@@ -77,6 +78,9 @@ var (
 	registry Registry
 	withFin  *Session
 	queue    chan *Session // buffered, pointerful elements: the buffer is its own object
+	// byID is a sync.Map: a hash-trie of *node[any, any] pointers from Go 1.24, a map behind
+	// an atomic.Pointer before.
+	byID sync.Map
 )
 
 const numSessions = 4 // 4 Sessions are over 512 bytes: the backing array has a header too
@@ -211,6 +215,11 @@ func main() {
 	registry = Registry{"r": newSession("registry", nil)}
 	withFin = newSession("finalized", nil)
 	runtime.SetFinalizer(withFin, func(*Session) { fmt.Fprintln(os.Stderr, "typefixture: finalizer ran (unexpected)") })
+	for i := 0; i < 40; i++ {
+		s := newSession(fmt.Sprintf("sync%02d", i), nil)
+		byID.Store(s.ID, s)
+	}
+	syncValue, _ := byID.Load("sync07")
 	queue = make(chan *Session, 8)
 	queue <- newSession("queued0", nil)
 	queue <- newSession("queued1", nil)
@@ -231,6 +240,7 @@ func main() {
 	f.Objects["ival_value"] = objectFacts{Ptr: addr(dataWord(&ival)), Type: fmt.Sprintf("%T", ival)}
 	f.Objects["stringer_value"] = objectFacts{Ptr: addr(stringer), Type: fmt.Sprintf("%T", stringer)}
 	f.Objects["with_finalizer"] = objectFacts{Ptr: addr(withFin), Type: fmt.Sprintf("%T", withFin)}
+	f.Objects["sync_map_value"] = objectFacts{Ptr: addr(syncValue), Type: fmt.Sprintf("%T", syncValue)}
 	f.Objects["chan_buffer"] = objectFacts{Ptr: addr(chanBuffer(queue)), Type: "[]*main.Session"}
 	f.Objects["stack_local"] = objectFacts{Ptr: held[0], Type: "main.Node"}
 	f.Objects["stack_slice"] = objectFacts{Ptr: held[1], Type: "[]*main.Session"}
