@@ -12,6 +12,7 @@
 #include "binary/descriptor_types.h"
 #include "heap/heap_loader.h"
 #include "heap/program_match.h"
+#include "util/go_version.h"
 #include "util/input_error.h"
 
 namespace leakseek::cli {
@@ -52,6 +53,8 @@ LoadedHeap::LoadedHeap(const HeapArgs& args) {
     };
   }
   model = heap::load_heap_dump(args.dump, options);
+  if (auto note = newer_go_note(model.go_version()); !note.empty())
+    fmt::print(stderr, "leakseek: {}: warning: {}\n", args.dump, note);
   if (!args.program.empty()) symbols = binary::ProgramSymbols::load(args.program);
   if (symbols) {
     dwarf = binary::DwarfTypes::load(args.program);

@@ -68,7 +68,11 @@ struct Header {
 
 // "goroutine 7 [chan receive, 3 minutes, locked to thread]:", from Go 1.21 with
 // " gp=0x... m=N mp=0x..." (or "m=nil") before the bracket when the runtime is crashing or
-// GOTRACEBACK >= system, and from Go 1.27 with " {labels}" after it.
+// GOTRACEBACK >= system, from Go 1.25 with ", synctest bubble N" in it, and from Go 1.26 (under
+// GODEBUG=tracebacklabels=1; by default for go 1.27 modules) with the goroutine's pprof labels:
+// Go 1.26 last inside the bracket, quoted (`[chan receive labels:{"k": "v"}]:`), Go 1.27 after
+// it, quoted only where needed (`[chan receive] {k: v}:`). A label may hold ']', so a bracket
+// that ends the line is the closing one.
 std::optional<Header> parse_header(std::string_view line) {
   if (!starts_with(line, "goroutine ")) return std::nullopt;
   std::string_view rest = line.substr(10);
@@ -85,20 +89,24 @@ std::optional<Header> parse_header(std::string_view line) {
     if (end == std::string_view::npos) return std::nullopt;
     rest = rest.substr(end + 1);
   }
-  if (rest.empty()) return std::nullopt;
-  size_t close = rest.find(']');
-  if (close == std::string_view::npos) return std::nullopt;
   Header h;
   h.id = *id;
-  std::string_view inside = rest.substr(1, close - 1);
-  rest = rest.substr(close + 1);
-  if (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
-  if (!rest.empty() && rest[0] == '{') {
-    if (rest.size() < 3 || rest.substr(rest.size() - 2) != "}:") return std::nullopt;
-    h.labels = rest.substr(1, rest.size() - 3);
+  std::string_view inside;
+  if (rest.size() >= 3 && rest.ends_with("]:")) {
+    inside = rest.substr(1, rest.size() - 3);
+  } else if (size_t close = rest.find("] {");
+             close != std::string_view::npos && rest.size() >= close + 5 && rest.ends_with("}:")) {
+    inside = rest.substr(1, close - 1);
+    h.labels = rest.substr(close + 3, rest.size() - close - 5);
     h.has_labels = true;
-  } else if (rest != ":") {
+  } else {
     return std::nullopt;
+  }
+  if (size_t at = inside.find(" labels:{"); at != std::string_view::npos) {
+    if (inside.back() != '}') return std::nullopt;
+    h.labels = inside.substr(at + 9, inside.size() - at - 10);
+    h.has_labels = true;
+    inside = inside.substr(0, at);
   }
   // "state[, N minutes][, locked to thread][, anything newer]"
   size_t comma = inside.find(", ");

@@ -1,6 +1,9 @@
 #include "heap/finalizer_goroutine.h"
 
 #include <algorithm>
+#include <iterator>
+
+#include "util/go_version.h"
 
 namespace leakseek::heap {
 
@@ -20,42 +23,71 @@ std::string_view goroutine_function(const HeapModel& model, uint32_t goroutine) 
 }
 
 namespace {
+
 // runfinq runs finalizers up to Go 1.24; runFinalizers from Go 1.25 on.
 bool is_finalizer_loop(std::string_view name) {
   return name == "runtime.runfinq" || name == "runtime.runFinalizers";
 }
+bool is_cleanup_loop(std::string_view name) {
+  return name == "runtime.runCleanups";
+}
+
+uint64_t newest_wait(const HeapModel& model) {
+  uint64_t newest = 0;
+  for (const auto& g : model.goroutines) newest = std::max(newest, g.record.wait_since);
+  return newest;
+}
+
+// Goroutine `gi` as a queue runner when one of its frames is the loop.
+template <typename IsLoop>
+std::optional<FinalizerGoroutine> queue_runner(const HeapModel& model, uint32_t gi, uint64_t newest,
+                                               IsLoop is_loop) {
+  const auto& g = model.goroutines[gi];
+  const Frame* first = model.frames.data() + g.first_frame;
+  const Frame* last = first + g.frame_count;
+  auto loop = std::find_if(first, last, [&](const Frame& f) { return is_loop(f.function); });
+  if (loop == last) return std::nullopt;
+  FinalizerGoroutine out;
+  out.goroutine = gi;
+  out.goid = g.record.goid;
+  out.wait_reason = g.record.wait_reason;
+  // Frames are innermost first. The function being run is the outermost non-runtime frame inside
+  // the loop (the loop calls it through runtime.callN or callCleanup); the frames inside it are
+  // what it called (sync.(*Mutex).Lock and the like), not the finalizer.
+  auto user = std::find_if(std::make_reverse_iterator(loop), std::make_reverse_iterator(first),
+                           [](const Frame& f) { return !is_runtime_function(f.function); });
+  if (user != std::make_reverse_iterator(first)) {
+    out.function = user->function;
+    out.blocked = true;
+  } else {
+    out.function = loop->function;
+  }
+  if (g.record.wait_since && newest >= g.record.wait_since)
+    out.waiting_ns = newest - g.record.wait_since;
+  return out;
+}
+
 }  // namespace
 
 std::optional<FinalizerGoroutine> find_finalizer_goroutine(const HeapModel& model) {
-  uint64_t newest = 0;
-  for (const auto& g : model.goroutines) newest = std::max(newest, g.record.wait_since);
-  for (uint32_t gi = 0; gi < model.goroutines.size(); gi++) {
-    const auto& g = model.goroutines[gi];
-    const Frame* first = model.frames.data() + g.first_frame;
-    const Frame* last = first + g.frame_count;
-    auto loop =
-        std::find_if(first, last, [](const Frame& f) { return is_finalizer_loop(f.function); });
-    if (loop == last) continue;
-    FinalizerGoroutine out;
-    out.goroutine = gi;
-    out.goid = g.record.goid;
-    out.wait_reason = g.record.wait_reason;
-    // Frames are innermost first. The finalizer being run is the outermost non-runtime frame
-    // inside the loop (the loop calls it through runtime.callN); the frames inside it are what
-    // it called (sync.(*Mutex).Lock and the like), not the finalizer.
-    auto user = std::find_if(std::make_reverse_iterator(loop), std::make_reverse_iterator(first),
-                             [](const Frame& f) { return !is_runtime_function(f.function); });
-    if (user != std::make_reverse_iterator(first)) {
-      out.function = user->function;
-      out.blocked = true;
-    } else {
-      out.function = loop->function;
-    }
-    if (g.record.wait_since && newest >= g.record.wait_since)
-      out.waiting_ns = newest - g.record.wait_since;
-    return out;
-  }
+  const uint64_t newest = newest_wait(model);
+  for (uint32_t gi = 0; gi < model.goroutines.size(); gi++)
+    if (auto r = queue_runner(model, gi, newest, is_finalizer_loop)) return r;
   return std::nullopt;
+}
+
+std::vector<FinalizerGoroutine> find_cleanup_goroutines(const HeapModel& model) {
+  const uint64_t newest = newest_wait(model);
+  std::vector<FinalizerGoroutine> out;
+  for (uint32_t gi = 0; gi < model.goroutines.size(); gi++)
+    if (auto r = queue_runner(model, gi, newest, is_cleanup_loop)) out.push_back(*r);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.goid < b.goid; });
+  return out;
+}
+
+bool dump_has_cleanup_queue(const HeapModel& model) {
+  auto minor = go_minor_version(model.go_version());
+  return minor && *minor < 25;
 }
 
 }  // namespace leakseek::heap

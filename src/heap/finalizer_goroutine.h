@@ -1,9 +1,10 @@
 #pragma once
-// The goroutine that runs finalizers, found by its frames, and whether it is stuck in user code.
-// One blocked finalizer stops every later one: the objects queued behind it, and everything they
-// hold, leak.
+// The goroutines that run finalizers and cleanups, found by their frames, and whether each is
+// stuck in user code. One blocked finalizer (or cleanup) stops every later one on its goroutine:
+// the objects queued behind it, and everything they hold, leak.
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "heap/heap_model.h"
 
@@ -22,6 +23,15 @@ struct FinalizerGoroutine {
 };
 
 std::optional<FinalizerGoroutine> find_finalizer_goroutine(const HeapModel& model);
+
+// The goroutines that run cleanups (runtime.AddCleanup), Go 1.25 on: runtime.runCleanups, one
+// or more, each found like the finalizer goroutine. Before 1.25 cleanups run on the finalizer
+// goroutine. Ordered by goroutine id.
+std::vector<FinalizerGoroutine> find_cleanup_goroutines(const HeapModel& model);
+
+// Whether the dump holds the cleanup queue: Go 1.24 writes queued cleanups as queued-finalizer
+// records with a zero object; from 1.25 they are in their own queue, which is not dumped.
+bool dump_has_cleanup_queue(const HeapModel& model);
 
 // Whether a function (or global variable) belongs to the Go runtime rather than to user code.
 bool is_runtime_function(std::string_view name);

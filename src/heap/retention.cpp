@@ -180,6 +180,8 @@ RetentionReport analyze_retention(const HeapModel& model, const std::vector<Root
 
   r.queue = queue_stats(model, groups, tree);
   r.finalizer_goroutine = find_finalizer_goroutine(model);
+  r.cleanup_goroutines = find_cleanup_goroutines(model);
+  r.cleanup_queue_dumped = dump_has_cleanup_queue(model);
   auto top = owning_groups(tree);
   r.finalizer_cycles = finalizer_cycles(model, groups, graph, tree, top);
 

@@ -74,6 +74,10 @@ struct RetentionReport {
   std::vector<Retainer> top_retainers;
   FinalizerQueue queue;
   std::optional<FinalizerGoroutine> finalizer_goroutine;
+  std::vector<FinalizerGoroutine> cleanup_goroutines;  // Go 1.25+: runtime.runCleanups
+  // Go 1.25+ keeps queued cleanups outside the dump: how many wait, and the arguments they
+  // hold, cannot be told (those arguments look like garbage).
+  bool cleanup_queue_dumped = true;
   std::vector<FinalizerCycle> finalizer_cycles;
   std::vector<Suspect> suspects;
 };

@@ -65,6 +65,16 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
     out["finalizer_goroutine"] = nullptr;  // idle (waiting for work) or absent
   }
 
+  json cleanups = json::array();
+  for (const auto& cg : r.cleanup_goroutines)
+    cleanups.push_back({{"goid", cg.goid},
+                        {"wait_reason", cg.wait_reason},
+                        {"function", cg.function},
+                        {"blocked", cg.blocked},
+                        {"waiting_ns", cg.waiting_ns}});
+  out["cleanup_goroutines"] = cleanups;
+  out["cleanup_queue_in_dump"] = r.cleanup_queue_dumped;
+
   json cycles = json::array();
   for (const auto& c : r.finalizer_cycles) {
     json objs = json::array();

@@ -34,6 +34,17 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
     finding(fmt::format("{} finalizers are queued, keeping {} alive until they run.", r.queue.count,
                         human_bytes(r.queue.retained_bytes)));
   }
+  for (const auto& cg : r.cleanup_goroutines) {
+    if (!cg.blocked) continue;
+    finding(fmt::format(
+        "A cleanup goroutine (goroutine {}) is stuck in {} [{}]. Until it returns, no cleanup "
+        "queued behind it runs{}.",
+        cg.goid, cg.function, cg.wait_reason,
+        r.cleanup_queue_dumped
+            ? ""
+            : ": how many wait, and what they hold, is not in the dump (Go 1.25 and later keep "
+              "the cleanup queue outside it, so the values they hold show as garbage)"));
+  }
   for (const auto& s : r.suspects) {
     std::string text =
         fmt::format("{} retains {} ({} of live memory) in {} objects",
@@ -82,7 +93,9 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
         first.cycle.size() - 1, human_bytes(bytes)));
   }
   if (n == 0)
-    out += "No leak suspect: no root retains 10% or more of live memory, and finalizers run.\n";
+    out += fmt::format(
+        "No leak suspect: no root retains 10% or more of live memory, and finalizers{} run.\n",
+        r.cleanup_goroutines.empty() ? "" : " and cleanups");
   return out;
 }
 

@@ -315,3 +315,27 @@ INSTANTIATE_TEST_SUITE_P(Go, HeapCli, ::testing::ValuesIn(test::heap_fixture_set
 
 }  // namespace
 }  // namespace leakseek
+
+namespace leakseek {
+namespace {
+
+// A dump from a Go newer than any leakseek knows is read as the newest it knows, and the user
+// is told on one line. Made from a real Go 1.26 dump by rewriting its version string.
+TEST(HeapCliNewerGo, ReadAndSaidOnOneLine) {
+  std::ifstream in(test::fixture_path("go1.26", "heapfixture", "dump"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  size_t at = bytes.find("go1.26.");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 6, "go1.29");
+  std::string path = test::write_temp(bytes);
+  auto r = test::run_leakseek({"heap", "summary", path, "--json"});
+  std::remove(path.c_str());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["go_version"].get<std::string>().starts_with("go1.29"));
+  EXPECT_NE(r.err.find("warning: go1.29."), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("newer than go1.27"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace leakseek

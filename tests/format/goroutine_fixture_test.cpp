@@ -2,6 +2,8 @@
 // goroutinefixture): the counts, states, goroutine ids, labels and the finalizer goroutine the
 // program recorded in its facts file.
 #include <gtest/gtest.h>
+#include <cstdlib>
+#include <filesystem>
 
 #include <algorithm>
 #include <fstream>
@@ -210,6 +212,45 @@ std::vector<Case> cases() {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllForms, GoroutineFixture, testing::ValuesIn(cases()), case_name);
+
+// Go 1.26 prints a goroutine's pprof labels inside its traceback header under
+// GODEBUG=tracebacklabels=1 (the default for go 1.27 modules): the fixture program run so
+// writes them, and they read as labels, not as part of the state.
+TEST(GoroutineFixtureLabels, TracebackLabelsReadFromTheHeader) {
+  for (const auto& go : test::go_versions()) {
+    if (go < "go1.26") continue;
+    SCOPED_TRACE(go);
+    char tmpl[] = "/tmp/leakseek-labels-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    const std::string dir = tmpl;
+    std::string cmd = "cd '" + dir + "' && GODEBUG=tracebacklabels=1 '" +
+                      test::fixture_path(go, "goroutinefixture") + "' '" + dir + "/g.dump' '" +
+                      dir + "/g.json' >/dev/null 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    auto facts = nlohmann::json::parse(std::ifstream(dir + "/g.json"));
+    std::ifstream raw(dir + "/" + facts["files"]["debug2"].get<std::string>());
+    std::string text((std::istreambuf_iterator<char>(raw)), std::istreambuf_iterator<char>());
+    // Go 1.26 prints them quoted inside the bracket, 1.27 after it, unquoted where it can.
+    ASSERT_NE(text.find(go == "go1.26" ? " labels:{\"worker\": \"leakseek\"}]:"
+                                       : "] {worker: leakseek}:"),
+              std::string::npos)
+        << "the runtime did not print labels in the header as expected";
+    auto d =
+        format::read_goroutine_dump_file(dir + "/" + facts["files"]["debug2"].get<std::string>());
+    size_t labelled = 0;
+    for (const auto& g : d.goroutines) {
+      EXPECT_EQ(g.state.find("labels"), std::string_view::npos) << g.state;
+      if (g.frames.empty() || g.frames[0].function != facts["labelled"]["function"]) continue;
+      labelled++;
+      EXPECT_EQ(g.state, "chan receive");
+      ASSERT_EQ(g.labels.size(), 1u);
+      EXPECT_EQ(g.labels[0].key, "worker");
+      EXPECT_EQ(g.labels[0].value, "leakseek");
+    }
+    EXPECT_EQ(labelled, facts["labelled"]["count"].get<size_t>());
+    std::filesystem::remove_all(dir);
+  }
+}
 
 // The same goroutines read from three forms are the same stacks: a diff of one form against
 // another finds no leaked stack changed.

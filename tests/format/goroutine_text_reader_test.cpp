@@ -156,10 +156,10 @@ TEST(GoroutineTextReader, PanicPreambleAndOtherThread) {
   EXPECT_EQ(d.goroutines[1].created_by->creator_goid, 1u);
 }
 
-TEST(GoroutineTextReader, Go127LabelsInHeaderAndGenerics) {
+TEST(GoroutineTextReader, LabelsAndBubbleInHeaderAndGenerics) {
   auto d = read(
-      "goroutine 33 [sync.WaitGroup.Wait, 61 minutes] {\"worker\":\"a b\", "
-      "\"tenant\":\"x\\\"y\"}:\n"
+      "goroutine 33 [sync.WaitGroup.Wait, 61 minutes, synctest bubble 3 labels:{\"worker\": "
+      "\"a b\", \"tenant\": \"x\\\"y]\"}]:\n"
       "main.Map[...](0xc0000a0000)\n"
       "\t/src/generic.go:12 +0x5b\n"
       "created by main.spawn[go.shape.int] in goroutine 1\n"
@@ -175,7 +175,7 @@ TEST(GoroutineTextReader, Go127LabelsInHeaderAndGenerics) {
   ASSERT_EQ(g.labels.size(), 2u);
   EXPECT_EQ(g.labels[0].key, "worker");
   EXPECT_EQ(g.labels[0].value, "a b");
-  EXPECT_EQ(g.labels[1].value, "x\"y");
+  EXPECT_EQ(g.labels[1].value, "x\"y]");
   EXPECT_EQ(g.frames[0].function, "main.Map[...]");
   EXPECT_EQ(g.created_by->function, "main.spawn[go.shape.int]");
   ASSERT_EQ(d.goroutines[1].labels.size(), 1u);
