@@ -223,7 +223,11 @@ func child(mode string) {
 		panic("goroutinefixture: deliberate panic")
 	case "sigquit":
 		fmt.Println("ready")
-		<-never
+		// Asleep on a timer, not parked on a channel: with every goroutine parked the runtime
+		// may declare a deadlock before the signal lands.
+		for {
+			time.Sleep(time.Hour)
+		}
 	}
 	fail("unknown child mode %q", mode)
 }
