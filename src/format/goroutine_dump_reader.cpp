@@ -33,7 +33,9 @@ goroutines::GoroutineDump read_goroutine_dump(std::span<const uint8_t> bytes,
     return goroutines_from_profile(read_pprof(bytes, file, options), file);
   }
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  if (text.substr(0, 25) == "goroutine profile: total ") return read_goroutine_debug1(text, file);
+  if (text.starts_with("goroutine profile: total ") ||
+      text.starts_with("goroutineleak profile: total "))
+    return read_goroutine_debug1(text, file);
   return read_goroutine_tracebacks(text, file);
 }
 

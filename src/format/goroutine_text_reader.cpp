@@ -62,6 +62,7 @@ struct Header {
   std::string_view state;
   int64_t wait_minutes = 0;
   bool locked = false;
+  bool leaked = false;      // " (leaked)" after the state: Go 1.26+'s goroutine leak detection
   std::string_view labels;  // the text between the braces, if any
   bool has_labels = false;
 };
@@ -108,9 +109,13 @@ std::optional<Header> parse_header(std::string_view line) {
     h.has_labels = true;
     inside = inside.substr(0, at);
   }
-  // "state[, N minutes][, locked to thread][, anything newer]"
+  // "state[ (leaked)][, N minutes][, locked to thread][, anything newer]"
   size_t comma = inside.find(", ");
   h.state = inside.substr(0, comma);
+  if (h.state.ends_with(" (leaked)")) {
+    h.state.remove_suffix(9);
+    h.leaked = true;
+  }
   if (h.state.empty()) return std::nullopt;
   while (comma != std::string_view::npos) {
     inside = inside.substr(comma + 2);
@@ -201,6 +206,7 @@ class TracebackParser {
     g.id = h.id;
     g.state = dump_.strings->intern(h.state);
     g.wait_minutes = h.wait_minutes;
+    g.leaked = h.leaked;
     g.locked_to_thread = h.locked;
     if (h.has_labels && !parse_labels(h.labels, *dump_.strings, g.labels))
       fail("malformed labels in goroutine header");
@@ -316,9 +322,12 @@ class Debug1Parser {
   GoroutineDump run() {
     dump_.form = DumpForm::debug1;
     std::string_view line;
-    if (!lines_.next(line) || !starts_with(line, "goroutine profile: total "))
+    if (!lines_.next(line)) fail("expected \"goroutine profile: total N\"");
+    // The goroutine leak profile's debug=1 form differs only in its name.
+    dump_.leak_profile = starts_with(line, "goroutineleak profile: total ");
+    if (!dump_.leak_profile && !starts_with(line, "goroutine profile: total "))
       fail("expected \"goroutine profile: total N\"");
-    auto total = parse_uint(line.substr(25));
+    auto total = parse_uint(line.substr(line.find(": total ") + 8));
     if (!total) fail("malformed total in \"goroutine profile: total N\"");
     dump_.total = *total;
     while (lines_.next(line)) {
@@ -358,6 +367,7 @@ class Debug1Parser {
     if (!count) fail("malformed count in \"COUNT @ PC...\"");
     Goroutine g;
     g.count = *count;
+    g.leaked = dump_.leak_profile;
     std::string_view pcs = line.substr(at + 2);
     first_pc_.reset();
     while (!pcs.empty()) {

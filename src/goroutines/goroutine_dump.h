@@ -74,6 +74,10 @@ struct Goroutine {
   // debug=1 profiles hide the leading runtime frames of a stack; true when some were hidden.
   bool runtime_frames_hidden = false;
   uint64_t count = 1;
+  // Proven never to wake by a goroutine-leak GC cycle (Go 1.26 with
+  // GOEXPERIMENT=goroutineleakprofile, 1.27 on): "(leaked)" after the state in debug=2, or every
+  // goroutine of a goroutineleak profile.
+  bool leaked = false;
 };
 
 enum class DumpForm {
@@ -91,6 +95,9 @@ struct GoroutineDump {
   std::string_view reason;
   // The total the dump states (debug=1 header), else the sum of counts.
   uint64_t total = 0;
+  // A goroutineleak profile (/debug/pprof/goroutineleak) rather than a goroutine profile: every
+  // goroutine in it is proven leaked.
+  bool leak_profile = false;
   std::vector<Goroutine> goroutines;  // in dump order
   std::shared_ptr<StringArena> strings = std::make_shared<StringArena>();
 };

@@ -140,6 +140,10 @@ Grouping group_goroutines(const GoroutineDump& dump, const GroupOptions& options
     }
     Group& group = out.groups[index];
     group.count += g.count;
+    if (g.leaked) {
+      group.leaked += g.count;
+      out.leaked += g.count;
+    }
     if (!same_interned(group.state, g.state) && group.state != g.state) group.state = "mixed";
     group.max_wait_minutes = std::max(group.max_wait_minutes, g.wait_minutes);
     group.locked_to_thread = group.locked_to_thread || g.locked_to_thread;

@@ -22,6 +22,7 @@ struct GroupOptions {
 
 struct Group {
   uint64_t count = 0;      // goroutines in the group
+  uint64_t leaked = 0;     // of them, proven never to wake by the GC (Goroutine::leaked)
   std::string_view state;  // the members' state; "mixed" when they differ (top/creator)
   std::string_view top_function;
   // The first frame outside the runtime and the sync package: where the program itself waits
@@ -39,6 +40,7 @@ struct Group {
 struct Grouping {
   uint64_t total = 0;                 // goroutines in the dump
   uint64_t hidden_runtime_owned = 0;  // goroutines left out as runtime-owned
+  uint64_t leaked = 0;                // goroutines proven leaked, in every group
   std::vector<Group> groups;          // largest first, then longest wait, then top function
 };
 

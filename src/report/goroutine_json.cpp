@@ -41,6 +41,7 @@ json goroutine_report_json(const GoroutineReport& r) {
   json groups = json::array();
   for (const auto& g : r.grouping.groups) {
     groups.push_back({{"count", g.count},
+                      {"proven_leaked", g.leaked},
                       {"state", sv(g.state)},
                       {"top_function", sv(g.top_function)},
                       {"created_by", created_by_json(g.created_by)},
@@ -76,6 +77,8 @@ json goroutine_report_json(const GoroutineReport& r) {
   return {{"form", goroutines::dump_form_name(r.dump.form)},
           {"reason", sv(r.dump.reason)},
           {"total", r.grouping.total},
+          {"leak_profile", r.dump.leak_profile},
+          {"proven_leaked", r.grouping.leaked},
           {"hidden_runtime_owned", r.grouping.hidden_runtime_owned},
           {"group_by", group_by_name(r.group_by)},
           {"groups", std::move(groups)},

@@ -81,17 +81,30 @@ std::string goroutine_report_text(const GoroutineReport& r) {
   uint64_t shown = r.grouping.total >= r.grouping.hidden_runtime_owned
                        ? r.grouping.total - r.grouping.hidden_runtime_owned
                        : 0;
-  out +=
-      fmt::format("{} goroutine dump{}: {}, {} shown in {} (grouped by {})",
-                  goroutines::dump_form_name(r.dump.form),
-                  r.dump.reason.empty() ? "" : fmt::format(" ({})", r.dump.reason),
-                  plural(r.grouping.total, "goroutine", "goroutines"), shown,
-                  plural(r.grouping.groups.size(), "group", "groups"), group_by_name(r.group_by));
+  out += fmt::format(
+      "{} goroutine {}{}: {}, {} shown in {} (grouped by {})",
+      goroutines::dump_form_name(r.dump.form), r.dump.leak_profile ? "leak profile" : "dump",
+      r.dump.reason.empty() ? "" : fmt::format(" ({})", r.dump.reason),
+      plural(r.grouping.total, "goroutine", "goroutines"), shown,
+      plural(r.grouping.groups.size(), "group", "groups"), group_by_name(r.group_by));
   if (r.grouping.hidden_runtime_owned > 0)
     out += fmt::format("; {} runtime-owned hidden (--all shows them)",
                        r.grouping.hidden_runtime_owned);
   out += "\n";
 
+  if (r.grouping.leaked > 0) {
+    // The GC's own proof outranks every heuristic: these can never run again.
+    out += fmt::format("\nProven leaked ({} the GC found nothing can ever wake):\n",
+                       plural(r.grouping.leaked, "goroutine", "goroutines"));
+    size_t i = 0;
+    for (const auto& g : r.grouping.groups) {
+      if (g.leaked == 0) continue;
+      out +=
+          fmt::format("  {}. {} in {} [{}]{}{}\n", ++i, plural(g.leaked, "goroutine", "goroutines"),
+                      g.program_function, state_text(g.state, g.max_wait_minutes, false, true),
+                      creator_text(g), labels_text(g.labels));
+    }
+  }
   if (!r.suspects.empty()) {
     out += "\nLeak suspects (many goroutines parked waiting for another goroutine):\n";
     for (size_t i = 0; i < r.suspects.size(); i++) {

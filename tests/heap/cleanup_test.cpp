@@ -91,7 +91,10 @@ TEST_P(CleanupStall, WeakPointersKeepNothingAlive) {
 // The same stall in the goroutine dump the program wrote beside its heap dump.
 TEST_P(CleanupStall, GoroutineDumpNamesTheStuckCleanup) {
   auto f = facts();
-  auto r = test::run_leakseek({"goroutines", f["goroutine_dump"].get<std::string>(), "--json"});
+  auto r = test::run_leakseek(
+      {"goroutines",
+       test::fixture_dir() + "/" + GetParam() + "/" + f["goroutine_dump"].get<std::string>(),
+       "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = json::parse(r.out);
   ASSERT_TRUE(j["finalizer"].is_object()) << r.out;

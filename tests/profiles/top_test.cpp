@@ -59,6 +59,15 @@ TEST_P(TopAgainstPprof, GoroutineProfile) {
   expect_same_as_pprof(fixture_profile(GetParam(), "goroutine"), "");
 }
 
+// Go 1.27's goroutine leak profile is a profile like any other to pprof.
+TEST_P(TopAgainstPprof, GoroutineLeakProfile) {
+  if (GetParam() < "go1.27") return;  // served from Go 1.27 on (1.26 only by GOEXPERIMENT)
+  auto facts = test::fixture_facts(GetParam(), "goroutineleak");
+  expect_same_as_pprof(
+      test::fixture_dir() + "/" + GetParam() + "/" + facts["files"]["debug0"].get<std::string>(),
+      "");
+}
+
 // The trend fixture's last snapshot has functions pprof marks "(inline)".
 TEST_P(TopAgainstPprof, TrendSnapshotWithInlinedFrames) {
   auto facts = test::fixture_facts(GetParam(), "profiletrend");

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -102,7 +103,7 @@ type facts struct {
 	WeakGlobal      string `json:"weak_global"`
 	WeakOnly        string `json:"weak_only"`
 	WeakOnlyAlive   bool   `json:"weak_only_alive_at_dump"`
-	// A debug=2 goroutine dump written right after the heap dump, beside it.
+	// A debug=2 goroutine dump written right after the heap dump, beside it (its file name).
 	GoroutineDump string `json:"goroutine_dump"`
 }
 
@@ -168,7 +169,7 @@ wait:
 		WeakGlobal:      "main.weakToStrong",
 		WeakOnly:        weakOnlyAddr,
 		WeakOnlyAlive:   weakOnly.Value() != nil,
-		GoroutineDump:   gpath,
+		GoroutineDump:   filepath.Base(gpath),
 	}
 	js, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
