@@ -8,7 +8,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "util/go_version.h"
+#include "goruntime/go_version.h"
 
 namespace leakseek::binary {
 

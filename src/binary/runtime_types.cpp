@@ -7,7 +7,7 @@
 
 #include "binary/elf_file.h"
 #include "binary/go_module.h"
-#include "util/go_version.h"
+#include "goruntime/go_version.h"
 #include "util/input_error.h"
 
 namespace leakseek::binary {

@@ -10,9 +10,9 @@
 #include <cstring>
 
 #include "binary/descriptor_types.h"
+#include "goruntime/go_version.h"
 #include "heap/heap_loader.h"
 #include "heap/program_match.h"
-#include "util/go_version.h"
 #include "util/input_error.h"
 
 namespace leakseek::cli {

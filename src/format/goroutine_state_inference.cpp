@@ -1,5 +1,7 @@
 #include "format/goroutine_state_inference.h"
 
+#include "goruntime/runtime_functions.h"
+
 #include <array>
 #include <utility>
 
@@ -39,21 +41,21 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 27> kParkedI
     {"runtime.runtime_goroutineProfileWithLabels", "running"},
 }};
 
-bool is_finalizer_loop(std::string_view f) {
-  return f == "runtime.runfinq" || f == "runtime.runFinalizers";
-}
-
 }  // namespace
 
 std::string_view infer_goroutine_state(std::span<const goroutines::Frame> frames,
                                        bool runtime_frames_hidden) {
-  // The finalizer goroutine parks directly in its loop when it has nothing to run.
-  if (frames.size() >= 2 && frames[0].function == "runtime.gopark" &&
-      is_finalizer_loop(frames[1].function))
-    return "finalizer wait";
-  if (frames.size() >= 2 && frames[0].function == "runtime.gopark" &&
-      frames[1].function == "runtime.runCleanups")
-    return "cleanup wait";
+  // The finalizer and cleanup goroutines park directly in their loop with nothing to run.
+  if (frames.size() >= 2 && frames[0].function == "runtime.gopark") {
+    switch (goruntime::queue_loop(frames[1].function)) {
+      case goruntime::QueueLoop::finalizers:
+        return "finalizer wait";
+      case goruntime::QueueLoop::cleanups:
+        return "cleanup wait";
+      case goruntime::QueueLoop::none:
+        break;
+    }
+  }
   for (const auto& frame : frames)
     for (const auto& [function, state] : kParkedIn)
       if (frame.function == function) return state;

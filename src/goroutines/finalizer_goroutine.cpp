@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "goroutines/runtime_owned.h"
+#include "goruntime/runtime_functions.h"
 
 namespace leakseek::goroutines {
 
@@ -10,16 +11,14 @@ namespace {
 
 std::string_view loop_frame(const Goroutine& g) {
   for (const auto& f : g.frames)
-    if (f.function == "runtime.runfinq" || f.function == "runtime.runFinalizers" ||
-        f.function == "runtime.runCleanups")
-      return f.function;
+    if (goruntime::queue_loop(f.function) != goruntime::QueueLoop::none) return f.function;
   return {};
 }
 
 // The outermost frame that is not the runtime's: the finalizer or cleanup the loop called.
 std::string_view user_function(const Goroutine& g) {
   for (auto it = g.frames.rbegin(); it != g.frames.rend(); ++it)
-    if (!is_runtime_internal(it->function)) return it->function;
+    if (!goruntime::is_runtime_internal(it->function)) return it->function;
   return {};
 }
 
@@ -29,7 +28,7 @@ FinalizerGoroutine describe(const Goroutine& g, std::string_view found_by) {
   f.state = g.state;
   f.function = user_function(g);
   f.wait_minutes = g.wait_minutes;
-  f.blocked = !f.function.empty() && g.state != "finalizer wait" && g.state != "cleanup wait";
+  f.blocked = !f.function.empty() && !goruntime::is_idle_queue_wait(g.state);
   f.found_by = found_by;
   return f;
 }

@@ -1,5 +1,7 @@
 #include "goroutines/goroutine_groups.h"
 
+#include "goruntime/runtime_functions.h"
+
 #include <algorithm>
 #include <functional>
 #include <unordered_map>
@@ -77,11 +79,8 @@ bool same_key(GroupBy by, const Member& a, const Member& b) {
 
 std::string_view program_function(std::span<const Frame> frames) {
   for (const auto& f : frames) {
-    std::string_view fn = f.function;
-    if (fn.substr(0, 5) == "sync." || fn.substr(0, 9) == "internal/" ||
-        fn.substr(0, 8) == "runtime.")
-      continue;
-    return fn;
+    if (goruntime::is_wait_machinery(f.function)) continue;
+    return f.function;
   }
   return frames.empty() ? std::string_view() : frames[0].function;
 }

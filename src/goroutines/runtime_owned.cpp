@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "goruntime/runtime_functions.h"
+
 namespace leakseek::goroutines {
 
 namespace {
@@ -40,13 +42,6 @@ bool owned_function(std::string_view f) {
 
 }  // namespace
 
-bool is_runtime_internal(std::string_view f) {
-  if (starts_with(f, "internal/runtime/")) return true;
-  if (!starts_with(f, "runtime.")) return false;
-  // runtime.Gosched, runtime.GC, runtime.Goexit: exported, called by the program.
-  return !(f.size() > 8 && f[8] >= 'A' && f[8] <= 'Z');
-}
-
 namespace {
 
 // Compiler-made wrappers ("main.start.gowrap1" for `go f(x)` from Go 1.22, ".deferwrapN"):
@@ -65,7 +60,7 @@ bool is_wrapper(std::string_view f) {
 }
 
 bool hidden(const Frame& f) {
-  return is_runtime_internal(f.function) || is_wrapper(f.function);
+  return goruntime::is_runtime_internal(f.function) || is_wrapper(f.function);
 }
 
 }  // namespace
@@ -87,7 +82,7 @@ bool is_runtime_owned(const Goroutine& g) {
   bool all_runtime = !g.frames.empty();
   for (const auto& f : g.frames) {
     if (owned_function(f.function)) return true;
-    if (!is_runtime_internal(f.function)) all_runtime = false;
+    if (!goruntime::is_runtime_internal(f.function)) all_runtime = false;
   }
   // Only runtime frames: GC workers, sweeper, scavenger, an idle finalizer goroutine.
   return all_runtime;

@@ -8,10 +8,6 @@
 
 namespace leakseek::goroutines {
 
-// Unexported runtime code ("runtime.gopark", "internal/runtime/..."): what debug=2 tracebacks
-// hide. Exported runtime functions (runtime.Gosched) are the program's calls and stay.
-bool is_runtime_internal(std::string_view function);
-
 // The frames a debug=2 traceback shows: runtime-internal frames dropped, unless that leaves
 // nothing (then all of them). The same goroutine read from any dump form gives the same frames.
 std::span<const Frame> visible_frames(const Goroutine& g, std::vector<Frame>& scratch);

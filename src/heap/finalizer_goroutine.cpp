@@ -3,33 +3,28 @@
 #include <algorithm>
 #include <iterator>
 
-#include "util/go_version.h"
+#include "goruntime/go_version.h"
+#include "goruntime/runtime_functions.h"
 
 namespace leakseek::heap {
-
-bool is_runtime_function(std::string_view name) {
-  return name.starts_with("runtime.") || name.starts_with("runtime/internal/") ||
-         name.starts_with("internal/runtime/");
-}
 
 std::string_view goroutine_function(const HeapModel& model, uint32_t goroutine) {
   const auto& g = model.goroutines[goroutine];
   const Frame* first = model.frames.data() + g.first_frame;
   const Frame* last = first + g.frame_count;
-  auto user =
-      std::find_if(first, last, [](const Frame& f) { return !is_runtime_function(f.function); });
+  auto user = std::find_if(
+      first, last, [](const Frame& f) { return !goruntime::is_runtime_package(f.function); });
   if (user != last) return user->function;
   return first != last ? first->function : std::string_view();
 }
 
 namespace {
 
-// runfinq runs finalizers up to Go 1.24; runFinalizers from Go 1.25 on.
 bool is_finalizer_loop(std::string_view name) {
-  return name == "runtime.runfinq" || name == "runtime.runFinalizers";
+  return goruntime::queue_loop(name) == goruntime::QueueLoop::finalizers;
 }
 bool is_cleanup_loop(std::string_view name) {
-  return name == "runtime.runCleanups";
+  return goruntime::queue_loop(name) == goruntime::QueueLoop::cleanups;
 }
 
 uint64_t newest_wait(const HeapModel& model) {
@@ -54,8 +49,9 @@ std::optional<FinalizerGoroutine> queue_runner(const HeapModel& model, uint32_t 
   // Frames are innermost first. The function being run is the outermost non-runtime frame inside
   // the loop (the loop calls it through runtime.callN or callCleanup); the frames inside it are
   // what it called (sync.(*Mutex).Lock and the like), not the finalizer.
-  auto user = std::find_if(std::make_reverse_iterator(loop), std::make_reverse_iterator(first),
-                           [](const Frame& f) { return !is_runtime_function(f.function); });
+  auto user =
+      std::find_if(std::make_reverse_iterator(loop), std::make_reverse_iterator(first),
+                   [](const Frame& f) { return !goruntime::is_runtime_package(f.function); });
   if (user != std::make_reverse_iterator(first)) {
     out.function = user->function;
     out.blocked = true;

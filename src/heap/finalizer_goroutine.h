@@ -33,9 +33,6 @@ std::vector<FinalizerGoroutine> find_cleanup_goroutines(const HeapModel& model);
 // records with a zero object; from 1.25 they are in their own queue, which is not dumped.
 bool dump_has_cleanup_queue(const HeapModel& model);
 
-// Whether a function (or global variable) belongs to the Go runtime rather than to user code.
-bool is_runtime_function(std::string_view name);
-
 // The innermost frame of a goroutine outside the runtime (what it is doing), or its innermost.
 std::string_view goroutine_function(const HeapModel& model, uint32_t goroutine);
 

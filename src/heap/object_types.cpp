@@ -9,9 +9,9 @@
 #include <unordered_map>
 
 #include "binary/swiss_map_types.h"
+#include "goruntime/go_version.h"
 #include "heap/oid_search.h"
 #include "heap/sweep_queue.h"
-#include "util/go_version.h"
 
 namespace leakseek::heap {
 

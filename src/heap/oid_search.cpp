@@ -5,7 +5,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "util/go_version.h"
+#include "goruntime/go_version.h"
 #include "util/input_error.h"
 
 namespace leakseek::heap {

@@ -1,5 +1,7 @@
 #include "heap/retention.h"
 
+#include "goruntime/runtime_functions.h"
+
 #include <algorithm>
 #include <map>
 #include <unordered_map>
@@ -146,7 +148,7 @@ bool owned_by_runtime(const HeapModel& model, const RootGroup& g) {
   switch (g.kind) {
     case RootGroupKind::kGlobal:
       return g.variable &&
-             (is_runtime_function(*g.variable) || g.variable->starts_with("internal/"));
+             (goruntime::is_runtime_package(*g.variable) || g.variable->starts_with("internal/"));
     case RootGroupKind::kGoroutine:
       return model.goroutines[g.index].record.is_system;
     default:

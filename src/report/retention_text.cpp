@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "goruntime/runtime_functions.h"
 #include "report/heap_text.h"
 #include "report/retention_json.h"
 #include "report/units.h"
@@ -63,7 +64,7 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
       // The innermost non-runtime frame is where the program asked for the memory.
       std::string_view where = frames.front().function;
       for (const auto& f : frames)
-        if (!f.function.starts_with("runtime.")) {
+        if (!goruntime::is_runtime_package(f.function)) {
           where = f.function;
           break;
         }

@@ -5,7 +5,7 @@
 #include <cinttypes>
 #include <unordered_map>
 
-#include "goroutines/runtime_owned.h"
+#include "goruntime/runtime_functions.h"
 #include "report/units.h"
 #include "watch/target_window.h"
 
@@ -30,7 +30,7 @@ std::string site_name(const std::vector<std::string>& frames, bool skip_runtime)
   if (frames.empty()) return "<unknown>";
   if (skip_runtime)
     for (const auto& f : frames)
-      if (!goroutines::is_runtime_internal(f)) return f;
+      if (!goruntime::is_runtime_internal(f)) return f;
   return frames.front();
 }
 

@@ -10,9 +10,9 @@
 #include <filesystem>
 
 #include "binary/runtime_types.h"
+#include "goruntime/go_version.h"
 #include "support/fixture_variants.h"
 #include "support/fixtures.h"
-#include "util/go_version.h"
 
 namespace leakseek::binary {
 namespace {
