@@ -589,4 +589,9 @@ std::string_view type_kind_name(TypeKind kind) {
   return "other";
 }
 
+void DwarfTypes::relocate(uint64_t bias) {
+  for (auto& g : globals_) g.addr += bias;
+  frames_.relocate(bias);
+}
+
 }  // namespace leakseek::binary

@@ -115,6 +115,9 @@ class DwarfTypes {
 
   // Functions' locals and parameters with pointers, where they are on the stack by pc.
   const FrameVariables& frame_variables() const { return frames_; }
+  // Moves every address (globals, function pcs) by `bias`: a position-independent program's
+  // DWARF gives link-time addresses, the heap dump the ones it ran at.
+  void relocate(uint64_t bias);
 
   uint64_t ptr_size() const { return ptr_size_; }
   const std::string& path() const { return path_; }

@@ -42,4 +42,16 @@ std::vector<FrameVariable> FrameVariables::at(uint64_t pc) const {
   return out;
 }
 
+void FrameVariables::relocate(uint64_t bias) {
+  for (auto& f : functions_) {
+    f.entry += bias;
+    f.end += bias;
+    for (auto& v : f.variables)
+      for (auto& l : v.locations) {
+        l.lo += bias;
+        l.hi += bias;
+      }
+  }
+}
+
 }  // namespace leakseek::binary

@@ -59,6 +59,8 @@ class FrameVariables {
   const FunctionScope* function_at(uint64_t pc) const;
   const FunctionScope* find(std::string_view name) const;  // a linear scan
   size_t function_count() const { return functions_.size(); }
+  // Moves every pc by `bias`: a position-independent program runs where it was loaded.
+  void relocate(uint64_t bias);
 
  private:
   std::vector<FunctionScope> functions_;

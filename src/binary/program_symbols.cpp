@@ -73,6 +73,7 @@ ProgramSymbols ProgramSymbols::load(const std::string& path) {
       }
     }
   }
+  out.pie_ = h.header().e_type == ET_DYN;
   GoModule module = find_go_module(h, std::nullopt);
   out.data_ = module.data;
   out.bss_ = module.bss;
@@ -99,6 +100,13 @@ std::optional<std::string_view> ProgramSymbols::type_at(uint64_t addr) const {
                              [](const Symbol& s, uint64_t a) { return s.addr < a; });
   if (it == types_.end() || it->addr != addr) return std::nullopt;
   return it->name;
+}
+
+void ProgramSymbols::relocate(uint64_t bias) {
+  for (auto* v : {&variables_, &functions_, &types_})
+    for (auto& s : *v) s.addr += bias;
+  for (auto* r : {&data_, &bss_})
+    if (*r) (*r)->addr += bias;
 }
 
 std::vector<std::string> ProgramSymbols::limitations() const {

@@ -44,6 +44,10 @@ class ProgramSymbols {
   const std::string& go_segments_source() const { return segments_source_; }
   size_t variable_count() const { return variables_.size(); }
   size_t type_count() const { return types_.size(); }
+  // Moves every address by `bias` (a position-independent program, where it was loaded).
+  void relocate(uint64_t bias);
+  // Whether the file is position-independent (ELF type ET_DYN): it runs at a load bias.
+  bool position_independent() const { return pie_; }
   // What is missing from the binary, in words for the user ("no symbol table: stripped").
   std::vector<std::string> limitations() const;
 
@@ -54,6 +58,7 @@ class ProgramSymbols {
   std::optional<AddressRange> data_;
   std::optional<AddressRange> bss_;
   std::string segments_source_;
+  bool pie_ = false;
   std::vector<Symbol> variables_;  // sorted by addr
   std::vector<Symbol> functions_;  // sorted by addr
   std::vector<Symbol> types_;      // sorted by addr, name without the "type:" prefix

@@ -147,12 +147,12 @@ void RuntimeTypes::find_go_version(const ElfFacts& facts) {
 
 void RuntimeTypes::list_descriptors(const ElfFacts& facts, std::optional<AddressRange> typelinks) {
   for (uint64_t a : facts.type_symbols)
-    if (in_types(a)) listed_.push_back(a);
+    if (in_link_types(a)) listed_.push_back(a);
   if (!facts.typelink && typelinks) {
     // Go 1.27: the typelinked descriptors lie back to back, each pointer-aligned.
     const uint64_t end = typelinks->addr + typelinks->size;
-    for (uint64_t at = typelinks->addr; at < end && in_types(at);) {
-      auto d = descriptor(at);
+    for (uint64_t at = typelinks->addr; at < end && in_link_types(at);) {
+      auto d = link_descriptor(at);
       auto size = d ? descriptor_size(*d) : std::nullopt;
       if (!size || *size == 0) break;
       listed_.push_back(at);
@@ -195,7 +195,7 @@ void RuntimeTypes::find_types(const ElfFacts& facts, std::optional<AddressRange>
     size_t checked = 0, good = 0;
     for (size_t i = 0; i + 4 <= links.size() && checked < 64; i += 4, checked++) {
       auto off = static_cast<int32_t>(word(links.data() + i, 4));
-      if (off > 0 && descriptor(types_begin_ + static_cast<uint64_t>(off))) good++;
+      if (off > 0 && link_descriptor(types_begin_ + static_cast<uint64_t>(off))) good++;
     }
     if (checked > 0 && good == checked) {
       limitations_.push_back(
@@ -216,10 +216,10 @@ void RuntimeTypes::link_dwarf(const DwarfTypes& dwarf) {
   size_t checked = 0;
   for (auto [raw, id] : dwarf.by_runtime_type()) {
     uint64_t addr = raw < span ? types_begin_ + raw : raw;
-    if (!in_types(addr)) continue;
+    if (!in_link_types(addr)) continue;
     if (!by_addr_.emplace(addr, id).second) continue;
     descriptor_of_.emplace(id, addr);
-    auto d = descriptor(addr);
+    auto d = link_descriptor(addr);
     const GoType& t = dwarf.type(id);
     if (!d) dwarf_only_names_.emplace(addr, t.name);
     if (d && t.kind != TypeKind::kOther) {
@@ -256,7 +256,7 @@ uint64_t RuntimeTypes::word(const uint8_t* p, size_t n) const {
 }
 
 std::optional<std::string> RuntimeTypes::name_at(uint64_t addr) const {
-  if (!in_types(addr)) return std::nullopt;
+  if (!in_link_types(addr)) return std::nullopt;
   // A name runs at most to the end of the descriptor area.
   return decode_type_name(read(addr, types_end_ - addr), varint_names_);
 }
@@ -265,10 +265,10 @@ std::optional<std::string> RuntimeTypes::name_at(uint64_t addr) const {
 //   Size_ uintptr; PtrBytes uintptr; Hash uint32; TFlag uint8; Align_ uint8;
 //   FieldAlign_ uint8; Kind_ uint8; Equal func; GCData *byte; Str NameOff (int32);
 //   PtrToThis TypeOff (int32)
-std::optional<TypeDescriptor> RuntimeTypes::descriptor(uint64_t addr) const {
+std::optional<TypeDescriptor> RuntimeTypes::link_descriptor(uint64_t addr) const {
   const uint64_t p = ptr_size_;
   const uint64_t header = 4 * p + 16;
-  if (!in_types(addr) || addr % p != 0 || types_end_ - addr < header) return std::nullopt;
+  if (!in_link_types(addr) || addr % p != 0 || types_end_ - addr < header) return std::nullopt;
   auto b = read(addr, header);
   if (b.empty()) return std::nullopt;
   TypeDescriptor d;
@@ -292,13 +292,13 @@ std::optional<TypeDescriptor> RuntimeTypes::descriptor(uint64_t addr) const {
 }
 
 TypeId RuntimeTypes::dwarf_type(uint64_t addr) const {
-  auto it = by_addr_.find(addr);
+  auto it = by_addr_.find(addr - bias_);
   return it == by_addr_.end() ? kNoType : it->second;
 }
 
 std::optional<uint64_t> RuntimeTypes::descriptor_addr(TypeId id) const {
   auto it = descriptor_of_.find(id);
-  return it == descriptor_of_.end() ? std::nullopt : std::optional(it->second);
+  return it == descriptor_of_.end() ? std::nullopt : std::optional(it->second + bias_);
 }
 
 ResolvedType RuntimeTypes::resolve(uint64_t addr) const {
@@ -306,10 +306,35 @@ ResolvedType RuntimeTypes::resolve(uint64_t addr) const {
   r.dwarf = dwarf_type(addr);
   if (auto d = descriptor(addr)) {
     r.name = std::move(d->name);
-  } else if (auto it = dwarf_only_names_.find(addr); it != dwarf_only_names_.end()) {
+  } else if (auto it = dwarf_only_names_.find(addr - bias_); it != dwarf_only_names_.end()) {
     r.name = it->second;
   }
   return r;
+}
+
+// A position-independent program's descriptors are read at their link-time addresses; what
+// goes in and out of these is where the program ran.
+std::optional<TypeDescriptor> RuntimeTypes::descriptor(uint64_t addr) const {
+  auto d = link_descriptor(addr - bias_);
+  if (d) d->addr = addr;
+  return d;
+}
+
+DescriptorParts RuntimeTypes::parts(const TypeDescriptor& d, size_t max_fields) const {
+  TypeDescriptor link = d;
+  link.addr -= bias_;
+  DescriptorParts out = link_parts(link, max_fields);
+  if (bias_ == 0) return out;
+  for (uint64_t* a : {&out.elem, &out.key, &out.bucket, &out.group, &out.ptr_to_this})
+    if (*a) *a += bias_;
+  for (auto& f : out.fields)
+    if (f.type) f.type += bias_;
+  return out;
+}
+
+void RuntimeTypes::relocate(uint64_t bias) {
+  bias_ += bias;
+  for (auto& a : listed_) a += bias;
 }
 
 }  // namespace leakseek::binary
@@ -395,7 +420,7 @@ std::optional<uint64_t> RuntimeTypes::descriptor_size(const TypeDescriptor& d) c
 // runtime/type.go since Go 1.14): PtrType/SliceType{Elem}, ArrayType{Elem, Slice, Len},
 // ChanType{Elem, Dir}, MapType{Key, Elem, Bucket, ...}, InterfaceType{PkgPath, Methods []Imethod},
 // StructType{PkgPath, Fields []StructField{Name, Typ, Offset}}.
-DescriptorParts RuntimeTypes::parts(const TypeDescriptor& d, size_t max_fields) const {
+DescriptorParts RuntimeTypes::link_parts(const TypeDescriptor& d, size_t max_fields) const {
   DescriptorParts out;
   const uint64_t p = ptr_size_, h = 4 * p + 16;
   auto ptr = [&](uint64_t off) -> uint64_t {

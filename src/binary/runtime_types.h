@@ -67,9 +67,9 @@ class RuntimeTypes {
 
   // Whether the descriptor area [types_begin, types_end) was found.
   bool available() const { return types_end_ > types_begin_; }
-  uint64_t types_begin() const { return types_begin_; }
-  uint64_t types_end() const { return types_end_; }
-  bool in_types(uint64_t addr) const { return addr >= types_begin_ && addr < types_end_; }
+  uint64_t types_begin() const { return types_begin_ + bias_; }
+  uint64_t types_end() const { return types_end_ + bias_; }
+  bool in_types(uint64_t addr) const { return in_link_types(addr - bias_); }
 
   // The descriptor at exactly `addr`, when it reads as one. Decodes ~50 bytes per call;
   // callers typing many objects should cache by address.
@@ -80,6 +80,9 @@ class RuntimeTypes {
   // Descriptors the binary lists: .typelink (type literals reflect can look up) and, when the
   // symbol table is there, every type:* symbol. What a table of all types starts from.
   const std::vector<uint64_t>& listed_descriptors() const { return listed_; }
+  // Moves every address in and out by `bias`: a position-independent program's descriptors as
+  // they were where it ran (the heap dump's addresses), not where it was linked.
+  void relocate(uint64_t bias);
   // Links descriptors to the types of another table with the same descriptor offsets (the
   // table built from the descriptors themselves when there is no DWARF).
   void relink(const DwarfTypes& dwarf);
@@ -102,6 +105,10 @@ class RuntimeTypes {
 
  private:
   struct ElfFacts;
+  // The same as the public ones, at link-time addresses.
+  bool in_link_types(uint64_t addr) const { return addr >= types_begin_ && addr < types_end_; }
+  std::optional<TypeDescriptor> link_descriptor(uint64_t addr) const;
+  DescriptorParts link_parts(const TypeDescriptor& d, size_t max_fields) const;
   void find_go_version(const ElfFacts& facts);
   void find_types(const ElfFacts& facts, std::optional<AddressRange> module_types);
   void list_descriptors(const ElfFacts& facts, std::optional<AddressRange> typelinks);
@@ -128,9 +135,10 @@ class RuntimeTypes {
   uint64_t ptr_size_ = 8;
   uint64_t types_begin_ = 0;
   uint64_t types_end_ = 0;
-  bool varint_names_ = true;        // name length encoding: varint since Go 1.17, 2 bytes before
-  bool shifted_offsets_ = false;    // Go < 1.19: StructField holds offset<<1 | embedded
-  bool swiss_maps_ = false;         // Go >= 1.24: MapType describes a Swiss table, no buckets
+  uint64_t bias_ = 0;             // load address minus link address (position-independent programs)
+  bool varint_names_ = true;      // name length encoding: varint since Go 1.17, 2 bytes before
+  bool shifted_offsets_ = false;  // Go < 1.19: StructField holds offset<<1 | embedded
+  bool swiss_maps_ = false;       // Go >= 1.24: MapType describes a Swiss table, no buckets
   bool split_group_words_ = false;  // Go >= 1.27: MapType has KeysOff..ElemStride, not SlotSize
   std::vector<uint64_t> listed_;
   std::string go_version_;

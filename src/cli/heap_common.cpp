@@ -64,6 +64,12 @@ LoadedHeap::LoadedHeap(const HeapArgs& args) {
     if (!match.mismatches.empty())
       throw InputError(args.program, std::nullopt,
                        "not the program that wrote " + args.dump + ": " + match.mismatches.front());
+    // A position-independent program: move what the binary says to where it ran.
+    if (match.load_bias) {
+      symbols->relocate(match.load_bias);
+      dwarf->relocate(match.load_bias);
+      runtime->relocate(match.load_bias);
+    }
     // Said even with --json (stderr only): the user must know the names may be wrong.
     for (const auto& u : match.unchecked)
       fmt::print(stderr, "leakseek: {}: warning: {}\n", args.program, u);

@@ -21,7 +21,8 @@ std::string shell_quoted(const std::string& s) {
 }  // namespace
 
 std::string build_fixture_variant(const std::string& set, const std::string& name,
-                                  const std::string& ldflags, const std::string& dir) {
+                                  const std::string& ldflags, const std::string& dir,
+                                  const std::string& buildmode) {
   const std::filesystem::path root = LEAKSEEK_SOURCE_DIR;
   const bool extlink = is_extlink(set);
   std::string flags = extlink ? "-linkmode=external " + ldflags : ldflags;
@@ -31,8 +32,9 @@ std::string build_fixture_variant(const std::string& set, const std::string& nam
       "cd " + shell_quoted((root / "testdata/go" / name).string()) +
       " && env GO111MODULE=off GOFLAGS= CGO_ENABLED=" + (extlink ? "1" : "0") +
       " GOTOOLCHAIN=local GOENV=off GOCACHE=" + shell_quoted(fixture_dir() + "/.gocache") +
-      " HOME=" + shell_quoted(dir) + " " + shell_quoted(go_tool(go_of(set))) +
-      " build -ldflags=" + shell_quoted(flags) + " -o " + shell_quoted(prog) + " . && " +
+      " HOME=" + shell_quoted(dir) + " " + shell_quoted(go_tool(go_of(set))) + " build " +
+      (buildmode.empty() ? "" : "-buildmode=" + buildmode + " ") +
+      "-ldflags=" + shell_quoted(flags) + " -o " + shell_quoted(prog) + " . && " +
       shell_quoted(prog) + " " + shell_quoted(prog + ".dump") + " " + shell_quoted(prog + ".json");
   return std::system(cmd.c_str()) == 0 ? prog : "";
 }

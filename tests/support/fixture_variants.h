@@ -9,8 +9,10 @@ namespace leakseek::test {
 // Builds testdata/go/NAME as fixture set SET builds it ("go1.23", or "go1.23-extlink": cgo on,
 // externally linked) with `ldflags` added, into DIR/NAME, and runs it as
 // `DIR/NAME DIR/NAME.dump DIR/NAME.json`. Returns the program's path, or empty on failure.
+// `buildmode` is passed as -buildmode= when not empty ("pie").
 std::string build_fixture_variant(const std::string& set, const std::string& name,
-                                  const std::string& ldflags, const std::string& dir);
+                                  const std::string& ldflags, const std::string& dir,
+                                  const std::string& buildmode = "");
 
 // Copies PROG to OUT with every symbol removed (objcopy --strip-all): the allocated sections stay
 // byte for byte, so what a reader finds without symbols can be compared with what it finds with
