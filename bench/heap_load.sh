@@ -15,7 +15,7 @@ RUNS=3
 REGENERATE=0
 GENERATE_ONLY=0
 TYPED=0
-GO="${GO:-/usr/lib/go-1.23/bin/go}"
+GO="${GO:-$("$ROOT/scripts/go_toolchain" go1.23)}"
 TIME=/usr/bin/time
 
 usage() {
@@ -39,7 +39,7 @@ Generates a heap dump of about N objects once (cached), then times
                    adds (target: at most 50%)
   -h, --help       this help
 
-Environment: GO (Go toolchain, default /usr/lib/go-1.23/bin/go),
+Environment: GO (Go toolchain, default Go 1.23; scripts/go_toolchain go1.26 gives Go 1.26),
 LEAKSEEK_BENCH_CACHE (default cache directory).
 EOF
 }
@@ -111,8 +111,8 @@ fi
 # ---- 1. build the generator ------------------------------------------------
 GOVERSION="$("$GO" env GOVERSION)"
 case "$GOVERSION" in
-  go1.23*) ;;
-  *) echo "heap_load.sh: warning: $GO is $GOVERSION, the benchmark input is defined with Go 1.23" >&2 ;;
+  go1.19* | go1.23* | go1.26* | go1.27*) ;;
+  *) echo "heap_load.sh: warning: $GO is $GOVERSION, not one of the supported Go 1.19, 1.23, 1.26 and 1.27" >&2 ;;
 esac
 echo "building bigheap with $GOVERSION" >&2
 (
