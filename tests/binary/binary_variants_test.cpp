@@ -30,13 +30,7 @@ std::string shell_quoted(const std::string& s) {
 
 class DwarfVariants : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/leakseek-variant-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir = tmpl;
-    facts = test::fixture_facts(GetParam(), "typefixture");
-  }
-  void TearDown() override { std::filesystem::remove_all(dir); }
+  void SetUp() override { facts = test::fixture_facts(GetParam(), "typefixture"); }
 
   // Builds testdata/go/typefixture as the fixture set does, with `ldflags`, and runs it.
   std::string build_and_run(const std::string& ldflags) {
@@ -65,7 +59,8 @@ class DwarfVariants : public ::testing::TestWithParam<std::string> {
     }
   }
 
-  std::string dir;
+  test::TempDir tmp{"leakseek-variant"};
+  const std::string& dir = tmp.path();
   nlohmann::json facts;
 };
 

@@ -38,18 +38,12 @@ bool same(const std::optional<AddressRange>& a, const std::optional<AddressRange
 
 class GoModuleTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/leakseek-gomodule-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir = tmpl;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir); }
   std::string stripped(const std::string& name, bool damage_pclntab = false) {
-    std::string out = dir + "/" + name;
+    std::string out = tmp.path() + "/" + name;
     EXPECT_TRUE(test::strip_program(test::fixture_path(GetParam(), name), out, damage_pclntab));
     return out;
   }
-  std::string dir;
+  test::TempDir tmp{"leakseek-gomodule"};
 };
 
 TEST_P(GoModuleTest, SymbolsAndModuledataGiveTheSameBounds) {

@@ -21,15 +21,13 @@ using nlohmann::json;
 class PieProgram : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/leakseek-pie-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir = tmpl;
     prog = test::build_fixture_variant(GetParam(), "heapfixture", "", dir, "pie");
     ASSERT_FALSE(prog.empty()) << "building heapfixture with -buildmode=pie for " << GetParam();
     facts = json::parse(std::ifstream(prog + ".json"));
   }
-  void TearDown() override { std::filesystem::remove_all(dir); }
-  std::string dir, prog;
+  test::TempDir tmp{"leakseek-pie"};
+  const std::string& dir = tmp.path();
+  std::string prog;
   json facts;
 };
 

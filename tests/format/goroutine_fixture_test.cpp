@@ -220,9 +220,8 @@ TEST(GoroutineFixtureLabels, TracebackLabelsReadFromTheHeader) {
   for (const auto& go : test::go_versions()) {
     if (go < "go1.26") continue;
     SCOPED_TRACE(go);
-    char tmpl[] = "/tmp/leakseek-labels-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    const std::string dir = tmpl;
+    test::TempDir tmp("leakseek-labels");
+    const std::string& dir = tmp.path();
     std::string cmd = "cd '" + dir + "' && GODEBUG=tracebacklabels=1 '" +
                       test::fixture_path(go, "goroutinefixture") + "' '" + dir + "/g.dump' '" +
                       dir + "/g.json' >/dev/null 2>&1";
@@ -248,7 +247,6 @@ TEST(GoroutineFixtureLabels, TracebackLabelsReadFromTheHeader) {
       EXPECT_EQ(g.labels[0].value, "leakseek");
     }
     EXPECT_EQ(labelled, facts["labelled"]["count"].get<size_t>());
-    std::filesystem::remove_all(dir);
   }
 }
 

@@ -62,7 +62,9 @@ TEST_P(GoroutineLeakProfile, OnlyTheProvenLeakedAreLeaked) {
   EXPECT_TRUE(sender);
   if (GetParam().form == "debug2") {
     for (const auto& gr : dump.goroutines)
-      if (gr.leaked) EXPECT_EQ(gr.state, "chan send");  // " (leaked)" is not part of the state
+      if (gr.leaked) {
+        EXPECT_EQ(gr.state, "chan send");  // " (leaked)" is not part of the state
+      }
   }
 }
 
@@ -90,9 +92,8 @@ TEST_P(GoroutineLeakProfile, TheCommandSaysSo) {
 TEST(GoroutineLeakThenHeapDump, CrashesTheProcessAndLeavesATruncatedDump) {
   for (const auto& go : test::go_versions()) {
     if (go < "go1.27") continue;
-    char tmpl[] = "/tmp/leakseek-leakdump-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    const std::string dir = tmpl;
+    test::TempDir tmp("leakseek-leakdump");
+    const std::string& dir = tmp.path();
     std::string cmd = "cd '" + dir + "' && GOROUTINELEAK_PROFILE_FIRST=1 '" +
                       test::fixture_path(go, "goroutineleak") + "' '" + dir + "/g.dump' '" + dir +
                       "/g.json' 2>'" + dir + "/stderr' >/dev/null";
@@ -103,7 +104,6 @@ TEST(GoroutineLeakThenHeapDump, CrashesTheProcessAndLeavesATruncatedDump) {
     auto r = test::run_leakseek({"heap", "summary", dir + "/g.dump"});
     EXPECT_EQ(r.exit_code, 2) << r.out;
     EXPECT_NE(r.err.find("truncated"), std::string::npos) << r.err;
-    std::filesystem::remove_all(dir);
   }
 }
 

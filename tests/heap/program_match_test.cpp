@@ -61,9 +61,8 @@ TEST(ProgramMatch, AnotherGoVersionIsNamed) {
 // A binary that says nothing of where Go's data is (stripped, moduledata unreadable) cannot be
 // checked: it is accepted, and what was not checked is said.
 TEST_P(ProgramMatchTest, UnknownBoundsAreAcceptedWithAWarning) {
-  char tmpl[] = "/tmp/leakseek-match-XXXXXX";
-  ASSERT_NE(mkdtemp(tmpl), nullptr);
-  std::string prog = std::string(tmpl) + "/heapfixture";
+  test::TempDir tmp("leakseek-match");
+  std::string prog = tmp.path() + "/heapfixture";
   ASSERT_TRUE(test::strip_program(test::fixture_path(GetParam(), "heapfixture"), prog, true));
   auto model = load_heap_dump(test::fixture_path(GetParam(), "heapfixture", "dump"));
   auto symbols = binary::ProgramSymbols::load(prog);
@@ -78,7 +77,6 @@ TEST_P(ProgramMatchTest, UnknownBoundsAreAcceptedWithAWarning) {
                           "--program", prog});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find(prog + ": warning: Go's data bounds not found"), std::string::npos) << r.err;
-  std::filesystem::remove_all(tmpl);
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, ProgramMatchTest, ::testing::ValuesIn(test::heap_fixture_sets()),

@@ -46,6 +46,20 @@ struct CommandResult {
 };
 // Runs the leakseek binary with these arguments (no shell).
 CommandResult run_leakseek(const std::vector<std::string>& args);
+// A fresh directory under /tmp, removed with all it holds when this goes out of scope. Throws
+// std::runtime_error when it cannot be made.
+class TempDir {
+ public:
+  explicit TempDir(const std::string& prefix = "leakseek");
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // Writes bytes to a fresh temporary file and returns its path.
 std::string write_temp(const std::string& bytes, const std::string& suffix = ".dump");
 
