@@ -150,7 +150,7 @@ std::optional<std::pair<uint64_t, std::vector<uint64_t>>> find_moduledata(
   for (const auto& s : secs) {
     if (!(s.sh.sh_flags & SHF_WRITE) || s.bytes.empty()) continue;
     for (size_t off = 0; off + w.size() <= s.bytes.size(); off += w.size()) {
-      if (w.at(s.bytes.subspan(off), 0) != header) continue;
+      if (w.at(s.bytes.subspan(off), kPcHeader) != header) continue;
       uint64_t addr = s.sh.sh_addr + off;
       if (auto words = moduledata_at(secs, w, addr)) return std::pair(addr, std::move(*words));
     }
