@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -77,6 +78,25 @@ func write(path string, debugLevel int) {
 	}
 }
 
+// waitParked returns once every sender and worker is parked: a goroutine still
+// on its way to the channel is runnable, and the leak cycle would not find it.
+// A fixed sleep is not enough on a loaded machine.
+func waitParked() {
+	deadline := time.Now().Add(10 * time.Second)
+	buf := make([]byte, 1<<20)
+	for {
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if strings.Count(stacks, " [chan send]:") >= leaked &&
+			strings.Count(stacks, " [chan receive]:") >= workers {
+			return
+		}
+		if time.Now().After(deadline) {
+			fail("goroutines did not park within 10s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func main() {
 	if len(os.Args) != 3 {
 		fmt.Fprintln(os.Stderr, "usage: goroutineleak DUMPFILE FACTSFILE")
@@ -88,7 +108,7 @@ func main() {
 	for i := 0; i < leaked; i++ {
 		leakyQuery()
 	}
-	time.Sleep(50 * time.Millisecond) // every goroutine parks
+	waitParked()
 	runtime.GC()
 	if os.Getenv("GOROUTINELEAK_PROFILE_FIRST") == "1" {
 		// What must never be done: once the leak profile has marked goroutines leaked,
