@@ -62,7 +62,8 @@ std::vector<Section> sections(const ElfFile& elf) {
     Section s;
     if (!gelf_getshdr(scn, &s.sh)) continue;
     s.name = elf.section_name(s.sh);
-    if (s.sh.sh_type != SHT_NOBITS && s.sh.sh_type != SHT_SYMTAB) {
+    // Only loaded sections hold what is looked for here; DWARF's are left unread.
+    if ((s.sh.sh_flags & SHF_ALLOC) && s.sh.sh_type != SHT_NOBITS) {
       Elf_Data* d = elf_getdata(scn, nullptr);
       if (d && d->d_buf && d->d_size == s.sh.sh_size)
         s.bytes = {static_cast<const uint8_t*>(d->d_buf), d->d_size};
