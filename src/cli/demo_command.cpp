@@ -36,17 +36,32 @@ fs::path find_example(const std::string& given) {
   throw UsageError("cannot find examples/leakyservice; pass --source DIR");
 }
 
-std::string find_go() {
-  if (const char* go = std::getenv("GO")) return go;
-  for (const char* go : {"/usr/lib/go-1.23/bin/go", "/usr/lib/go-1.19/bin/go", "/usr/bin/go"})
-    if (fs::exists(go)) return go;
-  throw UsageError("no Go toolchain found: install golang-1.23-go or set GO");
-}
-
 std::string quoted(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
+}
+
+// The newest supported Go, whose goroutine leak profile (1.27) the demo then shows too: the
+// repository's scripts/go_toolchain finds or fetches it. Without the repository, the first Go
+// found on the machine.
+std::string find_go(const fs::path& example) {
+  if (const char* go = std::getenv("GO")) return go;
+  const fs::path script = example.parent_path().parent_path() / "scripts/go_toolchain";
+  if (fs::exists(script)) {
+    std::string path;
+    if (std::FILE* p = popen((quoted(script.string()) + " go1.27 2>/dev/null").c_str(), "r")) {
+      char buf[4096];
+      while (std::fgets(buf, sizeof buf, p)) path += buf;
+      if (pclose(p) != 0) path.clear();
+    }
+    while (!path.empty() && path.back() == '\n') path.pop_back();
+    if (!path.empty()) return path;
+  }
+  for (const char* go : {"/usr/local/go/bin/go", "/usr/lib/go-1.23/bin/go",
+                         "/usr/lib/go-1.19/bin/go", "/usr/bin/go"})
+    if (fs::exists(go)) return go;
+  throw UsageError("no Go toolchain found: run scripts/setup or set GO");
 }
 
 // The service runs with its stdin on a pipe we hold: when leakseek exits, however it exits, the
@@ -133,7 +148,7 @@ void add_demo_command(CLI::App& app) {
     const std::string build = fmt::format(
         "cd {} && GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE={} {} build -o "
         "{} .",
-        quoted(source.string()), quoted((dir / ".gocache").string()), quoted(find_go()),
+        quoted(source.string()), quoted((dir / ".gocache").string()), quoted(find_go(source)),
         quoted(binary.string()));
     fmt::print("building {} ...\n", source.string());
     std::fflush(stdout);

@@ -19,6 +19,7 @@ struct WatchFlags {
   std::string interval, window, data_dir, listen, token, duration;
   int goroutine_debug = 0;
   bool no_metrics = false;
+  bool no_goroutine_leak = false;
   std::vector<std::string> webhooks, slack, alertmanager;
 };
 
@@ -43,6 +44,7 @@ watch::WatchConfig config_from(const WatchFlags& f) {
     if (const char* env = std::getenv("LEAKSEEK_TOKEN")) c.token = env;
   if (f.goroutine_debug == 2) c.goroutine_path = "/debug/pprof/goroutine?debug=2";
   if (f.no_metrics) c.metrics_path.clear();
+  if (f.no_goroutine_leak) c.goroutine_leak_path.clear();
   for (const auto& u : f.webhooks)
     c.receivers.push_back({watch::ReceiverKind::webhook, "webhook", u});
   for (const auto& u : f.slack) c.receivers.push_back({watch::ReceiverKind::slack, "slack", u});
@@ -74,6 +76,8 @@ void add_watch_command(CLI::App& app) {
                   "wait times)")
       ->check(CLI::IsMember({1, 2}));
   cmd->add_flag("--no-metrics", flags->no_metrics, "do not scrape /metrics");
+  cmd->add_flag("--no-goroutine-leak", flags->no_goroutine_leak,
+                "do not scrape /debug/pprof/goroutineleak (Go 1.27; each costs the target a GC)");
   cmd->add_option("--webhook", flags->webhooks, "POST alerts as JSON to this URL");
   cmd->add_option("--slack", flags->slack, "Slack incoming webhook URL");
   cmd->add_option("--alertmanager", flags->alertmanager, "Alertmanager base URL");

@@ -161,6 +161,10 @@ const char* alertmanager_alertname(AlertKind kind) {
       return "GoGoroutinePileup";
     case AlertKind::finalizer_stall:
       return "GoFinalizerStall";
+    case AlertKind::cleanup_stall:
+      return "GoCleanupStall";
+    case AlertKind::goroutine_leak:
+      return "GoGoroutineLeakProven";
   }
   return "GoLeakseekAlert";
 }

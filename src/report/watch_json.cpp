@@ -25,6 +25,10 @@ std::string raw_url(int64_t snapshot_id) {
   return fmt::format("/api/snapshots/{}/raw", snapshot_id);
 }
 
+const char* series_unit(watch::SnapshotKind kind) {
+  return kind == watch::SnapshotKind::heap ? "bytes" : "goroutines";
+}
+
 }  // namespace
 
 json target_json(const watch::TargetStatus* status, const watch::StoredTarget* stored) {
@@ -50,7 +54,10 @@ json target_json(const watch::TargetStatus* status, const watch::StoredTarget* s
   j["scrape_errors"] = status->scrape_errors;
   j["heap_inuse_bytes"] = known_or_null(status->heap_inuse_bytes);
   j["goroutines"] = known_or_null(status->goroutines);
+  j["goroutines_leaked"] = known_or_null(status->goroutines_leaked);
   j["finalizer_queue"] = known_or_null(status->finalizer_queue);
+  j["cleanup_queue"] = known_or_null(status->cleanup_queue);
+  j["absent_endpoints"] = status->absent_endpoints;
   j["firing_alerts"] = status->firing_alerts;
   return j;
 }
@@ -113,7 +120,7 @@ json total_series_json(const std::string& target, watch::SnapshotKind kind,
                       {"snapshot_id", s.id}});
   return {{"target", target},
           {"kind", watch::snapshot_kind_name(kind)},
-          {"unit", kind == watch::SnapshotKind::heap ? "bytes" : "goroutines"},
+          {"unit", series_unit(kind)},
           {"points", std::move(points)}};
 }
 
@@ -140,7 +147,7 @@ json site_trends_json(const std::string& target, watch::SnapshotKind kind, int64
   }
   return {{"target", target},
           {"kind", watch::snapshot_kind_name(kind)},
-          {"unit", kind == watch::SnapshotKind::heap ? "bytes" : "goroutines"},
+          {"unit", series_unit(kind)},
           {"window_nanos", window_nanos},
           {"snapshots", snapshots_in_window},
           {"total_sites", total_sites},

@@ -176,7 +176,7 @@ RawSnapshot api_snapshot_raw(const Store& store, int64_t snapshot_id) {
 
 json api_snapshot_goroutines(const Store& store, int64_t snapshot_id) {
   auto s = known_snapshot(store, snapshot_id);
-  if (s.kind != SnapshotKind::goroutine)
+  if (s.kind != SnapshotKind::goroutine && s.kind != SnapshotKind::goroutine_leak)
     throw ApiError(400, fmt::format("snapshot {} is a {} snapshot, not a goroutine dump", s.id,
                                     snapshot_kind_name(s.kind)));
   auto raw = stored_body(store, s);

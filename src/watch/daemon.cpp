@@ -29,14 +29,30 @@ int64_t wall_nanos() {
       .count();
 }
 
+// Scrape tags carry the target's index and the round's step.
+constexpr size_t kMaxEndpoints = 8;
+
 constexpr int64_t kRetentionEveryNanos = int64_t{3600} * 1'000'000'000;
+
+// An optional endpoint that answered 404 is asked again only after this many rounds: a deploy
+// may add it, but a target without it should not see a request it refuses on every round.
+constexpr int kAbsentRetryRounds = 40;
+
+struct Endpoint {
+  SnapshotKind kind;
+  std::string url;
+  bool optional = false;  // a 404 means "not served", not an error
+  bool absent = false;    // the last request got a 404
+  int skip_rounds = 0;    // rounds left before asking an absent endpoint again
+};
 
 struct TargetRun {
   TargetConfig config;
   int64_t id = 0;
-  std::vector<std::pair<SnapshotKind, std::string>> endpoints;
+  std::vector<Endpoint> endpoints;  // the heap profile first
+  std::vector<size_t> round;        // endpoints fetched in this round, in order
   Clock::time_point next_due;
-  int step = -1;  // endpoint being fetched; -1 between rounds
+  int step = -1;  // index into `round` being fetched; -1 between rounds
   Clock::time_point round_start;
   std::string round_error;
   TargetStatus status;
@@ -77,10 +93,16 @@ struct Daemon::Impl {
       TargetRun t;
       t.config = config.targets[i];
       t.id = store->upsert_target(t.config.name, t.config.url, t.config.labels);
-      t.endpoints.emplace_back(SnapshotKind::heap, t.config.url + config.heap_path);
-      t.endpoints.emplace_back(SnapshotKind::goroutine, t.config.url + config.goroutine_path);
+      t.endpoints.push_back({SnapshotKind::heap, t.config.url + config.heap_path});
+      if (!config.goroutine_path.empty())
+        t.endpoints.push_back({SnapshotKind::goroutine, t.config.url + config.goroutine_path});
+      // Not every Go service exports /metrics, and only Go 1.27 (1.26 with an experiment)
+      // serves the goroutine leak profile: both are optional.
       if (!config.metrics_path.empty())
-        t.endpoints.emplace_back(SnapshotKind::metrics, t.config.url + config.metrics_path);
+        t.endpoints.push_back({SnapshotKind::metrics, t.config.url + config.metrics_path, true});
+      if (!config.goroutine_leak_path.empty())
+        t.endpoints.push_back(
+            {SnapshotKind::goroutine_leak, t.config.url + config.goroutine_leak_path, true});
       // Spread first scrapes over one interval so 1,000 targets do not all start at once.
       t.next_due =
           start + std::chrono::nanoseconds(config.interval_nanos * static_cast<int64_t>(i) /
@@ -101,20 +123,65 @@ struct Daemon::Impl {
 
   // Loads the window back from the store, so a restart does not wait a whole window to detect.
   void resume(TargetRun& t, int64_t since) {
-    for (auto kind : {SnapshotKind::heap, SnapshotKind::goroutine, SnapshotKind::metrics}) {
+    for (int k = 0; k < kSnapshotKinds; k++) {
+      const auto kind = static_cast<SnapshotKind>(k);
       for (const auto& info : store->snapshots(t.id, kind, since)) {
-        t.window->add(info, store->snapshot_sites(info.id), store->scalars(info.id));
-        if (kind == SnapshotKind::heap) t.status.heap_inuse_bytes = info.total;
-        if (kind == SnapshotKind::goroutine) t.status.goroutines = info.total;
+        auto scalars = store->scalars(info.id);
+        update_status(t.status, kind, info.total, scalars);
+        t.window->add(info, store->snapshot_sites(info.id), std::move(scalars));
       }
     }
   }
 
+  static void update_status(TargetStatus& status, SnapshotKind kind, int64_t total,
+                            const std::map<std::string, double>& scalars) {
+    auto queue = [&](const char* queued, const char* executed) {
+      auto q = scalars.find(queued);
+      auto e = scalars.find(executed);
+      return q != scalars.end() && e != scalars.end() ? q->second - e->second : -1.0;
+    };
+    switch (kind) {
+      case SnapshotKind::heap:
+        status.heap_inuse_bytes = total;
+        break;
+      case SnapshotKind::goroutine:
+        status.goroutines = total;
+        break;
+      case SnapshotKind::goroutine_leak:
+        status.goroutines_leaked = total;
+        break;
+      case SnapshotKind::metrics:
+        status.finalizer_queue = queue("go_gc_finalizers_queued_finalizers_total",
+                                       "go_gc_finalizers_executed_finalizers_total");
+        status.cleanup_queue =
+            queue("go_gc_cleanups_queued_cleanups_total", "go_gc_cleanups_executed_cleanups_total");
+        break;
+    }
+  }
+
+  void submit_step(TargetRun& t, size_t index) {
+    const size_t step = static_cast<size_t>(t.step);
+    scraper->submit({index * kMaxEndpoints + step, t.endpoints[t.round[step]].url});
+  }
+
   void start_round(TargetRun& t, size_t index) {
+    t.round.clear();
+    for (size_t i = 0; i < t.endpoints.size(); i++) {
+      Endpoint& e = t.endpoints[i];
+      if (e.absent && e.skip_rounds-- > 0) continue;
+      t.round.push_back(i);
+    }
     t.step = 0;
     t.round_start = Clock::now();
     t.round_error.clear();
-    scraper->submit({index * 4, t.endpoints[0].second});
+    submit_step(t, index);
+  }
+
+  static std::vector<std::string> absent_endpoints(const TargetRun& t) {
+    std::vector<std::string> names;
+    for (const auto& e : t.endpoints)
+      if (e.absent) names.push_back(snapshot_kind_name(e.kind));
+    return names;
   }
 
   SnapshotSeries extract(SnapshotKind kind, const ScrapeResult& r) {
@@ -125,11 +192,20 @@ struct Daemon::Impl {
         return goroutine_snapshot_series(format::read_goroutine_dump(r.body, r.url));
       case SnapshotKind::metrics:
         return metrics_snapshot_series(r.body, r.url);
+      case SnapshotKind::goroutine_leak:
+        return goroutine_leak_snapshot_series(format::read_goroutine_dump(r.body, r.url));
     }
     return {};
   }
 
-  void record(TargetRun& t, SnapshotKind kind, const ScrapeResult& r) {
+  void record(TargetRun& t, Endpoint& endpoint, const ScrapeResult& r) {
+    const SnapshotKind kind = endpoint.kind;
+    if (endpoint.optional && !r.ok && r.http_status == 404) {
+      endpoint.absent = true;
+      endpoint.skip_rounds = kAbsentRetryRounds;
+      return;
+    }
+    if (r.ok) endpoint.absent = false;
     if (!r.ok) {
       t.round_error = std::string(snapshot_kind_name(kind)) + ": " + r.url + ": " + r.error;
       return;
@@ -151,14 +227,7 @@ struct Daemon::Impl {
     info.finalizer_function = series.finalizer_function;
     info.id = store->add_snapshot(t.id, kind, info.time_nanos, r.body, series);
     t.window->add(info, series);
-    if (kind == SnapshotKind::heap) t.status.heap_inuse_bytes = series.total;
-    if (kind == SnapshotKind::goroutine) t.status.goroutines = series.total;
-    if (kind == SnapshotKind::metrics) {
-      auto q = series.scalars.find("go_gc_finalizers_queued_finalizers_total");
-      auto e = series.scalars.find("go_gc_finalizers_executed_finalizers_total");
-      if (q != series.scalars.end() && e != series.scalars.end())
-        t.status.finalizer_queue = q->second - e->second;
-    }
+    update_status(t.status, kind, series.total, series.scalars);
   }
 
   void evaluate(TargetRun& t) {
@@ -194,6 +263,7 @@ struct Daemon::Impl {
     t.status.last_scrape_seconds =
         std::chrono::duration<double>(Clock::now() - t.round_start).count();
     t.status.up = t.round_error.empty();
+    t.status.absent_endpoints = absent_endpoints(t);
     if (!t.round_error.empty()) {
       t.status.scrape_errors++;
       t.status.last_error = t.round_error;
@@ -208,16 +278,16 @@ struct Daemon::Impl {
   }
 
   void handle(const ScrapeResult& r) {
-    const size_t index = r.tag / 4;
+    const size_t index = r.tag / kMaxEndpoints;
     if (index >= targets.size()) return;
     TargetRun& t = targets[index];
-    if (t.step < 0) return;
-    record(t, t.endpoints[static_cast<size_t>(t.step)].first, r);
+    if (t.step < 0 || r.tag % kMaxEndpoints != static_cast<size_t>(t.step)) return;
+    Endpoint& endpoint = t.endpoints[t.round[static_cast<size_t>(t.step)]];
+    record(t, endpoint, r);
     // A target that refuses its heap profile is down: do not hammer it with the rest.
-    if (!r.ok && t.step == 0) return finish_round(t);
-    if (++t.step < static_cast<int>(t.endpoints.size()))
-      scraper->submit({index * 4 + static_cast<uint64_t>(t.step),
-                       t.endpoints[static_cast<size_t>(t.step)].second});
+    if (!r.ok && endpoint.kind == SnapshotKind::heap) return finish_round(t);
+    if (++t.step < static_cast<int>(t.round.size()))
+      submit_step(t, index);
     else
       finish_round(t);
   }

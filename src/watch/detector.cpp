@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <cinttypes>
+#include <optional>
 #include <unordered_map>
 
 #include "goruntime/runtime_functions.h"
@@ -140,60 +141,138 @@ double scalar(const std::map<std::string, double>& scalars, const char* name, do
   return it == scalars.end() ? fallback : it->second;
 }
 
-void add_finalizer_stall(const TargetHistory& h, const DetectionThresholds& t,
-                         std::vector<Finding>& out) {
-  Finding f;
-  f.kind = AlertKind::finalizer_stall;
-  f.target = h.target;
-  f.key = fmt::format("{}/{}", h.target, alert_kind_name(f.kind));
-  f.severity = "critical";
+// A queue that stopped: the runtime's counters show entries queued over the last scrapes and
+// none executed. Go 1.26 exports them (client_golang's /gc group) for finalizers and cleanups.
+struct QueueCounters {
+  AlertKind kind;
+  const char* queued;
+  const char* executed;
+  const char* noun;
+};
+constexpr QueueCounters kQueueCounters[] = {
+    {AlertKind::finalizer_stall, "go_gc_finalizers_queued_finalizers_total",
+     "go_gc_finalizers_executed_finalizers_total", "finalizers"},
+    {AlertKind::cleanup_stall, "go_gc_cleanups_queued_cleanups_total",
+     "go_gc_cleanups_executed_cleanups_total", "cleanups"},
+};
 
-  // The same user function in the last N goroutine scrapes: one finalizer that never returns.
+Finding stall_finding(const TargetHistory& h, AlertKind kind) {
+  Finding f;
+  f.kind = kind;
+  f.target = h.target;
+  f.key = fmt::format("{}/{}", h.target, alert_kind_name(kind));
+  f.severity = "critical";
+  return f;
+}
+
+// The same user function in the last N goroutine scrapes: a finalizer (or cleanup) that never
+// returns. Go runs finalizers on one goroutine, so none other runs; cleanups (1.25+) on up to
+// GOMAXPROCS/4, and those queued behind the stuck one wait.
+std::optional<Finding> stall_from_goroutines(const TargetHistory& h, const DetectionThresholds& t) {
   const size_t n = h.goroutine.size();
-  if (n > 0 && n >= t.finalizer_stall_scrapes && !h.goroutine.back().finalizer_function.empty()) {
-    const std::string& fn = h.goroutine.back().finalizer_function;
-    bool same = true;
-    for (size_t i = n - t.finalizer_stall_scrapes; i < n; i++)
-      same = same && h.goroutine[i].finalizer_function == fn;
-    const double wait = h.goroutine_scalars.size() == n
-                            ? scalar(h.goroutine_scalars.back(), "finalizer.wait_minutes", 0)
-                            : 0;
-    if (same || wait >= static_cast<double>(t.finalizer_wait_minutes)) {
-      f.site = fn;
-      f.stack = stack_through(h, fn);
-      for (size_t i = n - std::min(n, t.finalizer_stall_scrapes); i < n; i++)
-        f.snapshot_ids.push_back(h.goroutine[i].id);
-      f.numbers = {{"scrapes", static_cast<double>(t.finalizer_stall_scrapes)}};
-      // debug=1 dumps carry no wait times: a 0 there would read as "just started".
-      if (wait > 0) f.numbers["wait_minutes"] = wait;
-      f.summary = fmt::format(
-          "the finalizer goroutine is stuck in {} across {} scrapes: no other finalizer runs", fn,
-          t.finalizer_stall_scrapes);
-    }
-  }
-  // The runtime's own counters (Go 1.26 /metrics): finalizers queue up but none run.
+  if (n == 0 || n < t.finalizer_stall_scrapes || h.goroutine.back().finalizer_function.empty())
+    return std::nullopt;
+  const std::string& fn = h.goroutine.back().finalizer_function;
+  bool same = true;
+  for (size_t i = n - t.finalizer_stall_scrapes; i < n; i++)
+    same = same && h.goroutine[i].finalizer_function == fn;
+  const bool have_scalars = h.goroutine_scalars.size() == n;
+  const double wait =
+      have_scalars ? scalar(h.goroutine_scalars.back(), "finalizer.wait_minutes", 0) : 0;
+  if (!same && wait < static_cast<double>(t.finalizer_wait_minutes)) return std::nullopt;
+  const bool cleanup =
+      have_scalars && scalar(h.goroutine_scalars.back(), "finalizer.cleanup", 0) > 0;
+  Finding f = stall_finding(h, cleanup ? AlertKind::cleanup_stall : AlertKind::finalizer_stall);
+  f.site = fn;
+  f.stack = stack_through(h, fn);
+  for (size_t i = n - std::min(n, t.finalizer_stall_scrapes); i < n; i++)
+    f.snapshot_ids.push_back(h.goroutine[i].id);
+  f.numbers = {{"scrapes", static_cast<double>(t.finalizer_stall_scrapes)}};
+  // debug=1 dumps carry no wait times: a 0 there would read as "just started".
+  if (wait > 0) f.numbers["wait_minutes"] = wait;
+  f.summary = cleanup ? fmt::format(
+                            "a cleanup goroutine is stuck in {} across {} scrapes: the cleanups "
+                            "queued behind it do not run",
+                            fn, t.finalizer_stall_scrapes)
+                      : fmt::format(
+                            "the finalizer goroutine is stuck in {} across {} scrapes: no other "
+                            "finalizer runs",
+                            fn, t.finalizer_stall_scrapes);
+  return f;
+}
+
+std::optional<Finding> stall_from_metrics(const TargetHistory& h, const DetectionThresholds& t,
+                                          const QueueCounters& q) {
   const size_t m = h.metrics.size();
-  if (f.summary.empty() && m >= t.finalizer_stall_scrapes && m == h.metrics_scalars.size()) {
-    const auto& first = h.metrics_scalars[m - t.finalizer_stall_scrapes];
-    const auto& last = h.metrics_scalars.back();
-    const char* kQueued = "go_gc_finalizers_queued_finalizers_total";
-    const char* kExecuted = "go_gc_finalizers_executed_finalizers_total";
-    const double q0 = scalar(first, kQueued, -1), q1 = scalar(last, kQueued, -1);
-    const double e0 = scalar(first, kExecuted, -1), e1 = scalar(last, kExecuted, -1);
-    if (q0 >= 0 && e0 >= 0 && q1 > q0 && e1 == e0) {
-      f.numbers = {{"queued", q1}, {"executed", e1}, {"queue", q1 - e1}};
-      for (size_t i = m - t.finalizer_stall_scrapes; i < m; i++)
-        f.snapshot_ids.push_back(h.metrics[i].id);
-      if (n > 0 && !h.goroutine.back().finalizer_function.empty()) {
-        f.site = h.goroutine.back().finalizer_function;
-        f.stack = stack_through(h, f.site);
-      }
-      f.summary = fmt::format(
-          "finalizers are queued ({:.0f} -> {:.0f}) but none ran ({:.0f} executed) over {} scrapes",
-          q0, q1, e1, t.finalizer_stall_scrapes);
-    }
+  if (m < t.finalizer_stall_scrapes || m != h.metrics_scalars.size() || m == 0) return std::nullopt;
+  const auto& first = h.metrics_scalars[m - t.finalizer_stall_scrapes];
+  const auto& last = h.metrics_scalars.back();
+  const double q0 = scalar(first, q.queued, -1), q1 = scalar(last, q.queued, -1);
+  const double e0 = scalar(first, q.executed, -1), e1 = scalar(last, q.executed, -1);
+  if (q0 < 0 || e0 < 0 || q1 <= q0 || e1 != e0) return std::nullopt;
+  Finding f = stall_finding(h, q.kind);
+  f.numbers = {{"queued", q1},
+               {"executed", e1},
+               {"queue", q1 - e1},
+               {"scrapes", static_cast<double>(t.finalizer_stall_scrapes)}};
+  for (size_t i = m - t.finalizer_stall_scrapes; i < m; i++)
+    f.snapshot_ids.push_back(h.metrics[i].id);
+  // A goroutine dump, when scraped, names the function the queue waits on.
+  const size_t n = h.goroutine.size();
+  if (n > 0 && !h.goroutine.back().finalizer_function.empty()) {
+    f.site = h.goroutine.back().finalizer_function;
+    f.stack = stack_through(h, f.site);
   }
-  if (!f.summary.empty()) out.push_back(std::move(f));
+  f.summary =
+      fmt::format("{} are queued ({:.0f} -> {:.0f}) but none ran ({:.0f} executed) over {} scrapes",
+                  q.noun, q0, q1, e1, t.finalizer_stall_scrapes);
+  return f;
+}
+
+void add_queue_stalls(const TargetHistory& h, const DetectionThresholds& t,
+                      std::vector<Finding>& out) {
+  auto from_goroutines = stall_from_goroutines(h, t);
+  for (const auto& q : kQueueCounters) {
+    if (from_goroutines && from_goroutines->kind == q.kind) continue;
+    if (auto f = stall_from_metrics(h, t, q)) out.push_back(std::move(*f));
+  }
+  if (from_goroutines) out.push_back(std::move(*from_goroutines));
+}
+
+// Goroutines the GC proved can never wake (the goroutine leak profile): no trend is needed, one
+// profile is proof. One finding per leaked stack in the latest profile, most goroutines first.
+void add_goroutine_leaks(const TargetHistory& h, const DetectionThresholds& t,
+                         std::vector<Finding>& out) {
+  if (h.goroutine_leak.empty()) return;
+  const int64_t last_id = h.goroutine_leak.back().id;
+  std::vector<const SiteSeries*> leaked;
+  for (const auto& s : h.goroutine_leak_sites)
+    if (!s.points.empty() && s.points.back().snapshot_id == last_id && s.points.back().value > 0)
+      leaked.push_back(&s);
+  std::sort(leaked.begin(), leaked.end(), [](const SiteSeries* a, const SiteSeries* b) {
+    if (a->points.back().value != b->points.back().value)
+      return a->points.back().value > b->points.back().value;
+    return a->frames < b->frames;
+  });
+  if (leaked.size() > t.max_site_findings) leaked.resize(t.max_site_findings);
+  for (const SiteSeries* s : leaked) {
+    Finding f;
+    f.kind = AlertKind::goroutine_leak;
+    f.target = h.target;
+    f.site = site_name(s->frames, true);
+    f.key = site_key(h.target, f.kind, s->frames);
+    f.severity = "critical";
+    f.stack = s->frames;
+    f.snapshot_ids = ids_of(s->points);
+    const int64_t n = s->points.back().value;
+    f.numbers = {{"goroutines", static_cast<double>(n)},
+                 {"leaked_total", static_cast<double>(h.goroutine_leak.back().total)},
+                 {"profiles", static_cast<double>(s->points.size())}};
+    f.summary = fmt::format(
+        "{} goroutine{} in {} proven leaked: the GC found nothing left that can wake {}", n,
+        n == 1 ? "" : "s", f.site, n == 1 ? "it" : "them");
+    out.push_back(std::move(f));
+  }
 }
 
 }  // namespace
@@ -259,7 +338,8 @@ std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t
     out.push_back(site_finding(h.target, AlertKind::goroutine_growth, s, true));
   }
   add_new_groups(h, t, out);
-  add_finalizer_stall(h, t, out);
+  add_queue_stalls(h, t, out);
+  add_goroutine_leaks(h, t, out);
   return out;
 }
 

@@ -58,10 +58,13 @@ struct TargetHistory {
   std::vector<std::map<std::string, double>> goroutine_scalars;
   std::vector<SnapshotInfo> metrics;
   std::vector<std::map<std::string, double>> metrics_scalars;
+  std::vector<SnapshotInfo> goroutine_leak;  // goroutine leak profiles, time order
+  std::vector<SiteSeries> goroutine_leak_sites;
 };
 
 // Every condition that holds now: heap growth, growing allocation sites, growing goroutine
-// stacks, new large goroutine groups, finalizer stalls. Keys are stable across evaluations.
+// stacks, new large goroutine groups, finalizer and cleanup stalls, goroutines the GC proved
+// leaked. Keys are stable across evaluations.
 std::vector<Finding> detect(const TargetHistory& history, const DetectionThresholds& t);
 
 }  // namespace leakseek::watch

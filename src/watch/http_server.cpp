@@ -134,8 +134,8 @@ struct HttpServer::Impl {
     server.Get(
         R"(/api/targets/(.+)/snapshots)",
         with_store([](const Store& store, const httplib::Request& req, httplib::Response& res) {
-          auto kind =
-              kind_param(req, {SnapshotKind::heap, SnapshotKind::goroutine, SnapshotKind::metrics});
+          auto kind = kind_param(req, {SnapshotKind::heap, SnapshotKind::goroutine,
+                                       SnapshotKind::metrics, SnapshotKind::goroutine_leak});
           size_t limit = kSnapshotListLimit;
           if (auto v = param(req, "limit")) limit = parse_positive_param("limit", *v);
           send_json(res, 200, api_snapshots(store, req.matches[1], kind, since_param(req), limit));
@@ -144,7 +144,8 @@ struct HttpServer::Impl {
     server.Get(
         R"(/api/targets/(.+)/series)",
         with_store([](const Store& store, const httplib::Request& req, httplib::Response& res) {
-          auto kind = kind_param(req, {SnapshotKind::heap, SnapshotKind::goroutine});
+          auto kind = kind_param(
+              req, {SnapshotKind::heap, SnapshotKind::goroutine, SnapshotKind::goroutine_leak});
           send_json(res, 200,
                     api_series(store, req.matches[1], kind, since_param(req), kSeriesMaxPoints));
         }));

@@ -6,6 +6,7 @@
 
 #include "goroutines/finalizer_goroutine.h"
 #include "goroutines/goroutine_groups.h"
+#include "goruntime/runtime_functions.h"
 #include "profiles/function_frames.h"
 #include "profiles/sample_index.h"
 
@@ -18,6 +19,26 @@ void sort_sites(std::vector<SiteValue>& sites) {
     if (a.value != b.value) return a.value > b.value;
     return a.frames < b.frames;
   });
+}
+
+// Sites by the cross-form stack signature, so a debug=1 scrape and a debug=2 scrape of the same
+// program give the same sites. `members` says how many of a group's goroutines count.
+template <typename Members>
+std::vector<SiteValue> sites_by_signature(const goroutines::Grouping& grouping, Members members) {
+  std::map<std::string, SiteValue> by_signature;
+  for (const auto& group : grouping.groups) {
+    const auto n = static_cast<int64_t>(members(group));
+    if (n == 0) continue;
+    SiteValue& site = by_signature[goroutines::stack_signature(group.stack)];
+    if (site.frames.empty())
+      for (const auto& frame : group.stack) site.frames.emplace_back(frame.function);
+    site.value += n;
+    site.count += n;
+  }
+  std::vector<SiteValue> sites;
+  for (auto& [signature, site] : by_signature) sites.push_back(std::move(site));
+  sort_sites(sites);
+  return sites;
 }
 
 }  // namespace
@@ -54,25 +75,16 @@ SnapshotSeries heap_snapshot_series(const profiles::Profile& profile) {
 SnapshotSeries goroutine_snapshot_series(const goroutines::GoroutineDump& dump) {
   SnapshotSeries out;
   out.total = static_cast<int64_t>(dump.total);
-  // Grouped by the cross-form signature, so a debug=1 scrape and a debug=2 scrape of the same
-  // program give the same sites.
-  std::map<std::string, SiteValue> by_signature;
   const auto grouping = goroutines::group_goroutines(dump);
-  for (const auto& group : grouping.groups) {
-    SiteValue& site = by_signature[goroutines::stack_signature(group.stack)];
-    if (site.frames.empty())
-      for (const auto& frame : group.stack) site.frames.emplace_back(frame.function);
-    site.value += static_cast<int64_t>(group.count);
-    site.count += static_cast<int64_t>(group.count);
-  }
-  for (auto& [signature, site] : by_signature) out.sites.push_back(std::move(site));
-  sort_sites(out.sites);
+  out.sites = sites_by_signature(grouping, [](const goroutines::Group& g) { return g.count; });
 
   out.scalars["goroutines.total"] = static_cast<double>(dump.total);
   out.scalars["goroutines.hidden_runtime_owned"] =
       static_cast<double>(grouping.hidden_runtime_owned);
   if (auto fin = goroutines::find_finalizer_goroutine(dump)) {
     out.scalars["finalizer.blocked"] = fin->blocked ? 1 : 0;
+    if (goruntime::queue_loop(fin->found_by) == goruntime::QueueLoop::cleanups)
+      out.scalars["finalizer.cleanup"] = 1;
     out.scalars["finalizer.wait_minutes"] = static_cast<double>(fin->wait_minutes);
     if (fin->blocked) out.finalizer_function = std::string(fin->function);
     // debug=0/1 records have no ids: there the record running the user function is it.
@@ -96,6 +108,22 @@ SnapshotSeries goroutine_snapshot_series(const goroutines::GoroutineDump& dump) 
     if (fin->blocked && !out.finalizer_stack.empty() && !listed)
       out.sites.push_back({out.finalizer_stack, 1, 1});
   }
+  return out;
+}
+
+SnapshotSeries goroutine_leak_snapshot_series(const goroutines::GoroutineDump& dump) {
+  SnapshotSeries out;
+  goroutines::GroupOptions options;
+  options.include_runtime_owned = true;
+  const auto grouping = goroutines::group_goroutines(dump, options);
+  // debug=2 lists every goroutine and marks the leaked; without a mark it cannot be told from a
+  // goroutine dump, which would read as "nothing leaked" for ever.
+  if (!dump.leak_profile && grouping.leaked == 0)
+    throw std::invalid_argument(
+        "not a goroutine leak profile (/debug/pprof/goroutineleak with debug=0 or 1)");
+  out.sites = sites_by_signature(grouping, [](const goroutines::Group& g) { return g.leaked; });
+  out.total = static_cast<int64_t>(grouping.leaked);
+  out.scalars["goroutines.leaked"] = static_cast<double>(grouping.leaked);
   return out;
 }
 

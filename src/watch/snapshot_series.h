@@ -19,4 +19,11 @@ SnapshotSeries heap_snapshot_series(const profiles::Profile& profile);
 // ("finalizer.blocked", "finalizer.wait_minutes") with its user function and stack.
 SnapshotSeries goroutine_snapshot_series(const goroutines::GoroutineDump& dump);
 
+// Goroutine leak profile: the proven-leaked goroutines per stack (value = count), total = all of
+// them, scalar "goroutines.leaked". Runtime-owned goroutines count too: the GC proved them
+// stuck, so they are the program's leak whatever package they wait in. Throws
+// std::invalid_argument when the dump is not a goroutine leak profile (a debug=2 traceback counts
+// only when it marks a goroutine leaked).
+SnapshotSeries goroutine_leak_snapshot_series(const goroutines::GoroutineDump& dump);
+
 }  // namespace leakseek::watch

@@ -22,7 +22,12 @@ struct TargetStatus {
   uint64_t scrape_errors = 0;
   int64_t heap_inuse_bytes = -1;  // -1: not known yet
   int64_t goroutines = -1;
-  double finalizer_queue = -1;  // queued minus executed, when the target exports both
+  int64_t goroutines_leaked = -1;  // in the last goroutine leak profile; -1: none scraped
+  double finalizer_queue = -1;     // queued minus executed, when the target exports both
+  double cleanup_queue = -1;       // the same for runtime.AddCleanup's queue
+  // Optional endpoints (metrics, goroutine_leak) the target answered with 404: not served, which
+  // is no error.
+  std::vector<std::string> absent_endpoints;
   uint64_t firing_alerts = 0;
 };
 

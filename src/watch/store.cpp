@@ -143,7 +143,7 @@ struct Store::Impl {
 
   SnapshotKind kind(const SqliteQuery& q, int column) {
     int64_t value = q.int64(column);
-    if (value < 0 || value > static_cast<int64_t>(SnapshotKind::metrics))
+    if (value < 0 || value >= kSnapshotKinds)
       throw StoreError(db.path() + ": snapshot with unknown kind " + std::to_string(value));
     return static_cast<SnapshotKind>(value);
   }
@@ -173,14 +173,8 @@ struct Store::Impl {
     f.key = q.text(1);
     f.target = q.text(2);
     std::string kind = q.text(3);
-    bool known = false;
-    for (auto k : {AlertKind::heap_growth, AlertKind::site_growth, AlertKind::goroutine_growth,
-                   AlertKind::goroutine_group, AlertKind::finalizer_stall}) {
-      if (kind == alert_kind_name(k)) {
-        f.kind = k;
-        known = true;
-      }
-    }
+    const auto known = alert_kind_from_name(kind);
+    if (known) f.kind = *known;
     if (!known)
       throw StoreError(db.path() + ": alert " + std::to_string(alert.id) + ": unknown kind \"" +
                        kind + "\"");

@@ -64,7 +64,7 @@ class TargetWindow {
   std::string target_;
   int64_t window_nanos_;
   StackPool* pool_;
-  std::deque<Point> kinds_[3];
+  std::deque<Point> kinds_[kSnapshotKinds];
 };
 
 }  // namespace leakseek::watch

@@ -204,10 +204,14 @@ class Reader {
     if (auto n = root["token_file"]) c.token = read_token_file(n);
     if (auto n = root["targets"]) targets(n, c);
     if (auto n = root["endpoints"]) {
-      only(n, "endpoints", {"heap", "goroutine", "metrics"});
+      only(n, "endpoints", {"heap", "goroutine", "metrics", "goroutine_leak"});
       if (n["heap"]) c.heap_path = text(n["heap"], "heap");
-      if (n["goroutine"]) c.goroutine_path = text(n["goroutine"], "goroutine");
-      if (n["metrics"]) c.metrics_path = n["metrics"].IsNull() ? "" : text(n["metrics"], "metrics");
+      auto optional_path = [&](const char* key, std::string& path) {
+        if (n[key]) path = n[key].IsNull() ? "" : text(n[key], key);
+      };
+      optional_path("goroutine", c.goroutine_path);
+      optional_path("metrics", c.metrics_path);
+      optional_path("goroutine_leak", c.goroutine_leak_path);
     }
     if (auto n = root["scrape"]) {
       only(n, "scrape",

@@ -28,10 +28,13 @@ struct WatchConfig {
   std::string data_dir = "leakseek-data";
   std::string listen = "127.0.0.1:9464";
   std::string token;
-  // Paths scraped on each target; an empty metrics path turns /metrics scraping off.
+  // Paths scraped on each target; an empty path (other than heap) turns that endpoint off.
+  // metrics and goroutine_leak are optional: a target that answers 404 does not serve them.
+  // Each goroutine leak profile costs the target one extra GC cycle.
   std::string heap_path = "/debug/pprof/heap";
   std::string goroutine_path = "/debug/pprof/goroutine?debug=1";
   std::string metrics_path = "/metrics";
+  std::string goroutine_leak_path = "/debug/pprof/goroutineleak?debug=1";
   ScrapeOptions scrape;
   DetectionThresholds thresholds;
   RetentionPolicy retention;

@@ -3,7 +3,8 @@
 namespace leakseek::watch {
 
 namespace {
-constexpr const char* kKindNames[] = {"heap", "goroutine", "metrics"};
+constexpr const char* kKindNames[kSnapshotKinds] = {"heap", "goroutine", "metrics",
+                                                    "goroutine_leak"};
 }
 
 const char* snapshot_kind_name(SnapshotKind kind) {
@@ -11,7 +12,7 @@ const char* snapshot_kind_name(SnapshotKind kind) {
 }
 
 std::optional<SnapshotKind> snapshot_kind_from_name(std::string_view name) {
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < kSnapshotKinds; i++)
     if (name == kKindNames[i]) return static_cast<SnapshotKind>(i);
   return std::nullopt;
 }
@@ -28,8 +29,18 @@ const char* alert_kind_name(AlertKind kind) {
       return "goroutine_group";
     case AlertKind::finalizer_stall:
       return "finalizer_stall";
+    case AlertKind::cleanup_stall:
+      return "cleanup_stall";
+    case AlertKind::goroutine_leak:
+      return "goroutine_leak";
   }
   return "unknown";
+}
+
+std::optional<AlertKind> alert_kind_from_name(std::string_view name) {
+  for (AlertKind k : kAlertKinds)
+    if (name == alert_kind_name(k)) return k;
+  return std::nullopt;
 }
 
 }  // namespace leakseek::watch

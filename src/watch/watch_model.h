@@ -10,8 +10,11 @@
 
 namespace leakseek::watch {
 
-// What a target serves, one kind per scraped endpoint.
-enum class SnapshotKind { heap, goroutine, metrics };
+// What a target serves, one kind per scraped endpoint. goroutine_leak is Go 1.27's
+// /debug/pprof/goroutineleak (1.26 with GOEXPERIMENT=goroutineleakprofile): only the goroutines
+// the GC proved can never wake.
+enum class SnapshotKind { heap, goroutine, metrics, goroutine_leak };
+inline constexpr int kSnapshotKinds = 4;
 const char* snapshot_kind_name(SnapshotKind kind);
 std::optional<SnapshotKind> snapshot_kind_from_name(std::string_view name);
 
@@ -26,12 +29,14 @@ struct SiteValue {
 // Everything detection needs from one snapshot, extracted once when it is stored so that trends
 // need no re-parsing of raw profiles.
 struct SnapshotSeries {
-  int64_t total = 0;        // heap: in-use bytes; goroutine: goroutines; metrics: 0
+  int64_t total =
+      0;  // heap: in-use bytes; goroutine: goroutines; goroutine_leak: leaked; metrics: 0
   int64_t total_count = 0;  // heap: in-use objects
   std::vector<SiteValue> sites;
   // Named scalars: "go_goroutines", "go_memstats_heap_inuse_bytes",
   // "go_gc_finalizers_queued_finalizers_total", "finalizer.blocked" (0/1),
-  // "finalizer.wait_minutes" ... Only those present are set.
+  // "finalizer.wait_minutes", "finalizer.cleanup" (1 when the stuck goroutine runs cleanups)...
+  // Only those present are set.
   std::map<std::string, double> scalars;
   // The finalizer goroutine's user function when it runs one (goroutine snapshots), with its
   // stack, innermost first.
@@ -70,9 +75,16 @@ enum class AlertKind {
   site_growth,
   goroutine_growth,
   goroutine_group,
-  finalizer_stall
+  finalizer_stall,
+  cleanup_stall,   // runtime.AddCleanup's queue (Go 1.24+)
+  goroutine_leak,  // goroutines the GC proved leaked (goroutine leak profile)
 };
+inline constexpr AlertKind kAlertKinds[] = {AlertKind::heap_growth,      AlertKind::site_growth,
+                                            AlertKind::goroutine_growth, AlertKind::goroutine_group,
+                                            AlertKind::finalizer_stall,  AlertKind::cleanup_stall,
+                                            AlertKind::goroutine_leak};
 const char* alert_kind_name(AlertKind kind);
+std::optional<AlertKind> alert_kind_from_name(std::string_view name);
 
 // What one evaluation of one target found. `key` identifies the condition across evaluations
 // (target, kind, site), so the same leak is one alert however long it lasts.

@@ -9,11 +9,22 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "support/fixtures.h"
+
 namespace leakseek::test {
 
 namespace {
 
-constexpr const char* kGo = "/usr/lib/go-1.23/bin/go";
+// The Go whose pprof is the reference for these arguments: a fixture's own toolchain (its files
+// live under FIXTURES/go1.NN[-extlink]/), so each version's profiles are checked against the
+// pprof that shipped with it; the newest supported Go for anything else.
+std::string reference_go(const std::vector<std::string>& args) {
+  for (const auto& go : go_versions())
+    for (const auto& a : args)
+      for (const char* after : {"/", "-extlink/"})
+        if (a.find("/" + go + after) != std::string::npos) return go_tool(go);
+  return go_tool(go_versions().back());
+}
 
 std::string slurp(int fd) {
   std::string s;
@@ -27,6 +38,7 @@ std::string slurp(int fd) {
 }  // namespace
 
 std::string go_pprof(const std::vector<std::string>& args) {
+  const std::string go = reference_go(args);
   char out_tmpl[] = "/tmp/leakseek-pprof-out-XXXXXX";
   char err_tmpl[] = "/tmp/leakseek-pprof-err-XXXXXX";
   int out_fd = mkstemp(out_tmpl), err_fd = mkstemp(err_tmpl);
@@ -40,11 +52,11 @@ std::string go_pprof(const std::vector<std::string>& args) {
     setenv("GOFLAGS", "", 1);
     setenv("PPROF_TMPDIR", "/tmp", 1);
     if (!std::getenv("HOME")) setenv("HOME", "/tmp", 1);
-    std::vector<char*> argv{const_cast<char*>(kGo), const_cast<char*>("tool"),
+    std::vector<char*> argv{const_cast<char*>(go.c_str()), const_cast<char*>("tool"),
                             const_cast<char*>("pprof")};
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    execv(kGo, argv.data());
+    execv(go.c_str(), argv.data());
     _exit(127);
   }
   int status = 0;

@@ -1,6 +1,7 @@
 #pragma once
-// Runs `go tool pprof` from Go 1.23, the reference for what a profile means, and picks the few
-// numbers the tests compare out of its text output.
+// Runs `go tool pprof`, the reference for what a profile means, and picks the few numbers the
+// tests compare out of its text output. A fixture's profile is read by the pprof of the Go that
+// wrote it; anything else by the newest supported Go's.
 #include <cstdint>
 #include <optional>
 #include <string>

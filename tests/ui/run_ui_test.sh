@@ -10,7 +10,11 @@
 # this script be killed outright, the service still exits (its stdin is a pipe held here) and
 # the daemon stops after --duration.
 #
-# Environment: GO (default /usr/lib/go-1.23/bin/go), CHROMIUM (default /usr/bin/chromium).
+# The service is built with the newest supported Go (1.27), whose goroutine leak profile proves
+# its main.pollUpstream goroutines leaked: the UI must show that too.
+#
+# Environment: GO (default: Go 1.27 from scripts/go_toolchain), CHROMIUM (default
+# /usr/bin/chromium).
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -22,8 +26,9 @@ root="$(cd "$here/../.." && pwd)"
 leakseek="$(realpath "$1")"
 mkdir -p "$2"
 out="$(cd "$2" && pwd)"
-go_bin="${GO:-/usr/lib/go-1.23/bin/go}"
+go_bin="${GO:-$("$root/scripts/go_toolchain" go1.27)}"
 leak_function='main.(*sessionCache).remember'
+leaked_goroutine_function='main.pollUpstream'
 
 pids=()
 cleanup() {
@@ -112,6 +117,9 @@ if [[ -z "$target_name" ]]; then
 fi
 echo "target $target_name"
 
+leaked_env=""
+if [[ "$("$go_bin" env GOVERSION)" == go1.2[7-9]* ]]; then leaked_env="$leaked_goroutine_function"; fi
 UI_URL="$ui_url" TARGET_NAME="$target_name" LEAK_FUNCTION="$leak_function" \
+    LEAKED_GOROUTINE_FUNCTION="$leaked_env" \
     SCREENSHOT="$out/ui.png" CHROMIUM="${CHROMIUM:-/usr/bin/chromium}" \
     node "$node_env/watch_ui.spec.mjs"

@@ -3,6 +3,7 @@
 //   UI_URL         the daemon's UI, e.g. http://127.0.0.1:41234/
 //   TARGET_NAME    the target to select, as /api/targets names it
 //   LEAK_FUNCTION  the leaking allocation site the alerts must name
+//   LEAKED_GOROUTINE_FUNCTION  where goroutines the GC proves leaked wait (Go 1.27); optional
 //   SCREENSHOT     where to write the full-page screenshot
 //   CHROMIUM       the browser (default /usr/bin/chromium)
 // Exits 0 when every check passed; prints what failed otherwise.
@@ -19,6 +20,7 @@ const env = (name, fallback) => {
 const uiUrl = env('UI_URL');
 const targetName = env('TARGET_NAME');
 const leakFunction = env('LEAK_FUNCTION');
+const leakedGoroutineFunction = env('LEAKED_GOROUTINE_FUNCTION', '');
 const screenshot = env('SCREENSHOT');
 const executablePath = env('CHROMIUM', '/usr/bin/chromium');
 
@@ -66,6 +68,19 @@ try {
   check(heapPaths === 1 && heapPoints >= 4, `heap chart has one series of ${heapPoints} points`);
   const goroutinePoints = Number(await page.locator('#goroutine-chart path.series').getAttribute('data-points'));
   check(goroutinePoints >= 1, `goroutine chart has a series of ${goroutinePoints} points`);
+
+  // Go 1.27's goroutine leak profile: the target shows how many goroutines the GC proved leaked,
+  // and a goroutine_leak alert names where they wait.
+  if (leakedGoroutineFunction) {
+    const leaked = target.locator('.leaked b');
+    await leaked.waitFor({ timeout: TIMEOUT });
+    const count = await leaked.innerText();
+    check(count !== '–' && count !== '0', `the target shows ${count} proven-leaked goroutines`);
+    const leakAlert = page.locator('#alert-list .alert.firing[data-kind="goroutine_leak"]',
+      { hasText: leakedGoroutineFunction });
+    await leakAlert.first().waitFor({ timeout: TIMEOUT });
+    check(true, `a firing goroutine_leak alert names ${leakedGoroutineFunction}`);
+  }
 
   // A heap alert that names the leaking function.
   const alert = page.locator('#alert-list .alert.firing', { hasText: leakFunction })

@@ -141,8 +141,75 @@ TEST_P(Detection, GoroutineFormsGiveTheSameSitesAndTheStuckFinalizer) {
   }
 }
 
+SnapshotInfo info_at(int64_t id, SnapshotKind kind, int64_t minute);
+
 INSTANTIATE_TEST_SUITE_P(Go, Detection, testing::ValuesIn(test::go_versions()),
                          test::GoVersionName());
+
+// Go 1.27's goroutine leak profile in each form it is served in, as the daemon stores it: every
+// proven-leaked stack is an alert with its count; the parked workers, which main could still
+// wake, are not.
+struct LeakCase {
+  std::string go;
+  std::string form;
+};
+
+std::vector<LeakCase> leak_cases() {
+  std::vector<LeakCase> out;
+  for (const auto& go : test::go_versions())
+    if (go >= "go1.27")
+      for (const char* f : {"debug0", "debug1", "debug2"}) out.push_back({go, f});
+  return out;
+}
+
+class GoroutineLeakDetection : public testing::TestWithParam<LeakCase> {};
+
+TEST_P(GoroutineLeakDetection, ProvenLeakedStacksAreAlertedWithTheirCounts) {
+  const auto facts = test::fixture_facts(GetParam().go, "goroutineleak");
+  const auto file = test::fixture_dir() + "/" + GetParam().go + "/" +
+                    facts["files"][GetParam().form].get<std::string>();
+  const auto leaked = facts["leaked"].get<int64_t>();
+  const auto series = goroutine_leak_snapshot_series(format::read_goroutine_dump_file(file));
+  EXPECT_EQ(series.total, leaked);
+  EXPECT_EQ(series.scalars.at("goroutines.leaked"), static_cast<double>(leaked));
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  auto info = info_at(1, SnapshotKind::goroutine_leak, 0);
+  info.total = series.total;
+  window.add(info, series);
+  const auto findings = detect(window.history(), DetectionThresholds{});
+  const auto leaked_function = facts["leaked_function"].get<std::string>();
+  const Finding* f = find(findings, AlertKind::goroutine_leak, leaked_function);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->numbers.at("goroutines"), static_cast<double>(leaked));
+  EXPECT_EQ(f->severity, "critical");
+  EXPECT_NE(f->summary.find(std::to_string(leaked) + " goroutines in " + leaked_function),
+            std::string::npos)
+      << f->summary;
+  EXPECT_EQ(find(findings, AlertKind::goroutine_leak, facts["parked_function"].get<std::string>()),
+            nullptr);
+  size_t leak_findings = 0;
+  for (const auto& g : findings) leak_findings += g.kind == AlertKind::goroutine_leak;
+  EXPECT_EQ(leak_findings, 1u);
+}
+
+TEST(GoroutineLeakSeries, AGoroutineDumpIsNotTakenForALeakProfile) {
+  for (const auto& go : test::go_versions()) {
+    const auto facts = test::fixture_facts(go, "goroutinefixture");
+    const auto file =
+        test::fixture_dir() + "/" + go + "/" + facts["files"]["debug1"].get<std::string>();
+    EXPECT_THROW(goroutine_leak_snapshot_series(format::read_goroutine_dump_file(file)),
+                 std::invalid_argument)
+        << go;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Go, GoroutineLeakDetection, testing::ValuesIn(leak_cases()),
+                         [](const auto& info) {
+                           std::string name = info.param.go + "_" + info.param.form;
+                           std::replace(name.begin(), name.end(), '.', '_');
+                           return name;
+                         });
 
 SnapshotInfo info_at(int64_t id, SnapshotKind kind, int64_t minute) {
   SnapshotInfo info;
@@ -229,6 +296,56 @@ TEST(DetectionRules, QueuedFinalizersThatNeverRunAreAStall) {
   ASSERT_NE(stall, nullptr);
   EXPECT_EQ(stall->numbers.at("queue"), 250 - 99);
   EXPECT_EQ(stall->snapshot_ids, (std::vector<int64_t>{2, 3, 4}));
+}
+
+TEST(DetectionRules, QueuedCleanupsThatNeverRunAreACleanupStallNotAFinalizerOne) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  for (int i = 0; i < 4; i++) {
+    SnapshotSeries s;
+    s.scalars["go_gc_cleanups_queued_cleanups_total"] = 40 + 10 * i;
+    s.scalars["go_gc_cleanups_executed_cleanups_total"] = 35;
+    // Finalizers keep running: no finalizer stall.
+    s.scalars["go_gc_finalizers_queued_finalizers_total"] = 100 + 50 * i;
+    s.scalars["go_gc_finalizers_executed_finalizers_total"] = 100 + 50 * i;
+    window.add(info_at(i + 1, SnapshotKind::metrics, i), s);
+  }
+  auto findings = detect(window.history(), DetectionThresholds{});
+  EXPECT_EQ(find(findings, AlertKind::finalizer_stall, ""), nullptr);
+  const Finding* stall = find(findings, AlertKind::cleanup_stall, "");
+  ASSERT_NE(stall, nullptr);
+  EXPECT_EQ(stall->key, "api/cleanup_stall");
+  EXPECT_EQ(stall->numbers.at("queue"), 70 - 35);
+  EXPECT_NE(stall->summary.find("cleanups are queued"), std::string::npos) << stall->summary;
+
+  // One cleanup executed in the last scrapes: the queue moves, however slowly.
+  SnapshotSeries moving;
+  moving.scalars["go_gc_cleanups_queued_cleanups_total"] = 80;
+  moving.scalars["go_gc_cleanups_executed_cleanups_total"] = 36;
+  window.add(info_at(5, SnapshotKind::metrics, 4), moving);
+  findings = detect(window.history(), DetectionThresholds{});
+  EXPECT_EQ(find(findings, AlertKind::cleanup_stall, ""), nullptr);
+}
+
+TEST(DetectionRules, AStuckCleanupGoroutineIsACleanupStall) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  const std::vector<std::string> stack{"main.release", "runtime.runCleanups"};
+  for (int i = 0; i < 3; i++) {
+    SnapshotSeries s;
+    s.finalizer_function = "main.release";
+    s.scalars["finalizer.blocked"] = 1;
+    s.scalars["finalizer.cleanup"] = 1;
+    s.sites.push_back({stack, 1, 1});
+    auto info = info_at(i + 1, SnapshotKind::goroutine, i);
+    info.finalizer_function = s.finalizer_function;
+    window.add(info, s);
+  }
+  const auto findings = detect(window.history(), DetectionThresholds{});
+  EXPECT_EQ(find(findings, AlertKind::finalizer_stall, ""), nullptr);
+  const Finding* stall = find(findings, AlertKind::cleanup_stall, "main.release");
+  ASSERT_NE(stall, nullptr);
+  EXPECT_EQ(stall->stack, stack);
 }
 
 TEST(DetectionRules, ALargeNewGoroutineGroupIsReportedOnce) {

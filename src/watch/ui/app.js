@@ -274,7 +274,15 @@ function renderTargets() {
       firing ? el('span', { class: 'badge firing', title: firing + ' firing alerts' }, String(firing)) : null),
     el('div', { class: 'target-figures' },
       el('span', {}, 'heap ', el('b', {}, fmtBytes(t.heap_inuse_bytes))),
-      el('span', {}, 'goroutines ', el('b', {}, fmtCount(t.goroutines)))));
+      el('span', {}, 'goroutines ', el('b', {}, fmtCount(t.goroutines))),
+      t.goroutines_leaked > 0
+        ? el('span', { class: 'leaked', title: 'goroutines the GC proved can never wake (goroutine leak profile)' },
+          'leaked ', el('b', {}, fmtCount(t.goroutines_leaked)))
+        : null),
+    (t.absent_endpoints || []).length
+      ? el('div', { class: 'target-absent', title: 'optional endpoints this target answers with 404' },
+        'not served: ' + t.absent_endpoints.join(', '))
+      : null);
     list.append(item);
   }
 }
