@@ -1,7 +1,6 @@
 #pragma once
-// Runs `go tool pprof`, the reference for what a profile means, and picks the few numbers the
-// tests compare out of its text output. A fixture's profile is read by the pprof of the Go that
-// wrote it; anything else by the newest supported Go's.
+// Runs `go tool pprof` of the newest supported Go (1.27), the reference for what a profile
+// means, and picks the few numbers the tests compare out of its text output.
 #include <cstdint>
 #include <optional>
 #include <string>
