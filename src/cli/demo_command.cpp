@@ -174,9 +174,11 @@ void add_demo_command(CLI::App& app) {
     run.any_port_if_busy = true;
     // The service leaks hundreds of MiB an hour; over a one-minute window at 2 s scrapes, the
     // production defaults would also flag the few KiB its goroutines' stacks add.
-    run.config.thresholds.site_slope_bytes_per_hour = 16.0 * 1024 * 1024;
-    run.config.thresholds.heap_slope_bytes_per_hour = 16.0 * 1024 * 1024;
-    run.config.thresholds.min_r2 = 0.9;
+    run.config.thresholds.site.min_slope_per_hour = 16.0 * 1024 * 1024;
+    run.config.thresholds.heap.min_slope_per_hour = 16.0 * 1024 * 1024;
+    for (auto* g : {&run.config.thresholds.heap, &run.config.thresholds.site,
+                    &run.config.thresholds.goroutine})
+      g->min_r2 = 0.9;
     run.hooks.on_alert_change = print_alert;
     run.on_listening = [](const std::string& ui) {
       fmt::print("leakseek watch: UI at {}  (Ctrl-C stops the demo)\n", ui);

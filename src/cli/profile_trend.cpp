@@ -55,14 +55,17 @@ void add_profile_trend(CLI::App& profile) {
       ->required();
   cmd->add_option("--sample-index", args->options.sample_type,
                   "sample type followed (default: inuse_space, else the profile's default)");
-  cmd->add_option("--min-slope", args->options.min_slope_per_hour,
+  cmd->add_option("--min-slope", args->options.growth.min_slope_per_hour,
                   "growth per hour a suspect must exceed, in the sample type's unit")
       ->capture_default_str();
-  cmd->add_option("--min-r2", args->options.min_r2,
+  cmd->add_option("--min-growth", args->options.growth.min_growth,
+                  "least rise over the snapshots a suspect must show, in the sample type's unit")
+      ->capture_default_str();
+  cmd->add_option("--min-r2", args->options.growth.min_r2,
                   "how close to a straight line a suspect's growth must be (R², 0..1)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--min-snapshots", args->options.min_snapshots,
+  cmd->add_option("--min-snapshots", args->options.growth.min_points,
                   "snapshots needed before anything is called a suspect")
       ->capture_default_str();
   cmd->add_option("-n,--limit", args->limit, "functions and stacks listed (0: all)")

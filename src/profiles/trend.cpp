@@ -13,15 +13,28 @@ namespace leakseek::profiles {
 
 namespace {
 
-constexpr double kNanosPerHour = 3600e9;
 constexpr size_t kStacksPerSuspect = 5;
+
+// A site's value in one snapshot, with the objects behind it (for *_space types) that say how
+// many samples the value was estimated from.
+struct SiteValue {
+  int64_t value = 0;
+  int64_t count = 0;
+};
 
 struct SnapshotValues {
   Snapshot snapshot;
   size_t order = 0;  // position in which it was added, to order equal times stably
-  std::unordered_map<uint32_t, int64_t> functions;  // global name id -> flat value
-  std::unordered_map<uint32_t, int64_t> stacks;     // global stack id -> value
+  std::unordered_map<uint32_t, SiteValue> functions;  // global name id -> flat value
+  std::unordered_map<uint32_t, SiteValue> stacks;     // global stack id -> value
 };
+
+// "inuse_space" -> the index of "inuse_objects", when the profile has it.
+std::optional<size_t> objects_index(const Profile& p, const ValueType& space) {
+  const std::string suffix = "_space";
+  if (space.type.size() <= suffix.size() || !space.type.ends_with(suffix)) return std::nullopt;
+  return p.sample_type_index(space.type.substr(0, space.type.size() - suffix.size()) + "_objects");
+}
 
 bool steeper(const TrendSeries& a, const TrendSeries& b) {
   if (a.slope_per_hour != b.slope_per_hour) return a.slope_per_hour > b.slope_per_hour;
@@ -56,24 +69,23 @@ struct TrendBuilder::State {
   TrendSeries series(std::vector<std::string> frames, auto&& value_in) const {
     TrendSeries s;
     s.frames = std::move(frames);
-    const int64_t t0 = snapshots.front().snapshot.time_nanos;
-    std::vector<double> hours;
+    std::vector<GrowthPoint> points;
     for (const auto& snap : snapshots) {
-      int64_t v = value_in(snap);
-      s.values.push_back(v);
-      s.present += v != 0;
-      hours.push_back(static_cast<double>(snap.snapshot.time_nanos - t0) / kNanosPerHour);
+      const SiteValue v = value_in(snap);
+      s.values.push_back(v.value);
+      s.present += v.value != 0;
+      points.push_back({snap.snapshot.time_nanos, v.value, v.count});
     }
-    s.first = s.values.front();
-    s.last = s.values.back();
     s.min = *std::min_element(s.values.begin(), s.values.end());
     s.max = *std::max_element(s.values.begin(), s.values.end());
-    SeriesStats st = series_stats(hours, s.values);
-    s.slope_per_hour = st.slope;
-    s.r2 = st.r2;
-    s.monotonicity = st.monotonicity;
-    s.suspect = snapshots.size() >= options.min_snapshots &&
-                s.slope_per_hour > options.min_slope_per_hour && s.r2 > options.min_r2;
+    const Growth g = classify_growth(points, options.growth);
+    s.first = g.first;
+    s.last = g.last;
+    s.slope_per_hour = g.stats.slope;
+    s.r2 = g.stats.r2;
+    s.noise = g.noise;
+    s.monotonicity = g.stats.monotonicity;
+    s.suspect = g.growing;
     return s;
   }
 };
@@ -92,6 +104,9 @@ void TrendBuilder::add(const std::string& name, const Profile& p) {
                                 " differs from the earlier snapshots' " + st.type->type + "/" +
                                 st.type->unit);
   st.type = vt;
+  const auto objects = objects_index(p, vt);
+  // The estimate's noise depends on how it was sampled; a *_space value is sampled by bytes.
+  if (objects && p.period() > 0) st.options.growth.sample_period = p.period();
 
   SnapshotValues snap;
   snap.snapshot = {name, p.time_nanos(), 0};
@@ -102,16 +117,21 @@ void TrendBuilder::add(const std::string& name, const Profile& p) {
   std::vector<uint32_t> stack;
   for (size_t s = 0; s < p.samples().size(); s++) {
     int64_t v = p.samples()[s].values[type];
+    const int64_t c = objects ? p.samples()[s].values[*objects] : 0;
     snap.snapshot.total += v;
     if (v == 0) continue;
     stack.clear();
     for (uint32_t loc : frames.sample_locations(s))
       for (uint32_t n : frames.location_nodes(loc)) stack.push_back(global[n]);
     if (stack.empty()) continue;
-    snap.functions[stack.front()] += v;
+    auto& f = snap.functions[stack.front()];
+    f.value += v;
+    f.count += c;
     auto [it, added] = st.stack_ids.emplace(stack, static_cast<uint32_t>(st.stacks.size()));
     if (added) st.stacks.push_back(&it->first);
-    snap.stacks[it->second] += v;
+    auto& site = snap.stacks[it->second];
+    site.value += v;
+    site.count += c;
   }
   st.snapshots.push_back(std::move(snap));
 }
@@ -141,7 +161,7 @@ TrendResult TrendBuilder::finish() {
     if (!seen_function[id]) continue;
     r.functions.push_back(st.series({st.names[id]}, [&](const SnapshotValues& s) {
       auto it = s.functions.find(id);
-      return it == s.functions.end() ? int64_t{0} : it->second;
+      return it == s.functions.end() ? SiteValue{} : it->second;
     }));
   }
   for (uint32_t id = 0; id < st.stacks.size(); id++) {
@@ -149,7 +169,7 @@ TrendResult TrendBuilder::finish() {
     for (uint32_t n : *st.stacks[id]) frames.push_back(st.names[n]);
     r.stacks.push_back(st.series(std::move(frames), [&](const SnapshotValues& s) {
       auto it = s.stacks.find(id);
-      return it == s.stacks.end() ? int64_t{0} : it->second;
+      return it == s.stacks.end() ? SiteValue{} : it->second;
     }));
   }
   std::sort(r.functions.begin(), r.functions.end(), steeper);

@@ -6,17 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "profiles/growth.h"
 #include "profiles/profile.h"
-#include "profiles/series_stats.h"
 
 namespace leakseek::profiles {
 
 struct TrendOptions {
   // The sample type followed; "" means inuse_space when the profile has it, else its default.
   std::string sample_type;
-  double min_slope_per_hour = 1024.0 * 1024.0;  // in the sample type's unit
-  double min_r2 = 0.8;                          // a suspect's growth must be this close to a line
-  size_t min_snapshots = 4;
+  // The growth rule `watch` applies to allocation sites, with the same defaults. The sampling
+  // period comes from the profiles (for *_space types); min_points counts snapshots.
+  GrowthThresholds growth = site_growth_defaults();
 };
 
 struct Snapshot {
@@ -34,8 +34,9 @@ struct TrendSeries {
   size_t present = 0;  // snapshots in which the site has samples
   double slope_per_hour = 0;
   double r2 = 0;
+  double noise = 0;  // sampling error of the rise (profiles/growth.h)
   Monotonicity monotonicity = Monotonicity::kConstant;
-  bool suspect = false;  // grows steadily: slope, R² and snapshot count over the thresholds
+  bool suspect = false;  // grows by the growth rule (profiles::classify_growth)
 };
 
 struct LeakSuspect {
@@ -47,7 +48,7 @@ struct LeakSuspect {
 };
 
 struct TrendResult {
-  TrendOptions options;  // the thresholds the suspects were judged by
+  TrendOptions options;  // the thresholds the suspects were judged by (with the sampling period)
   ValueType sample_type;
   std::vector<Snapshot> snapshots;  // time order
   // Per allocation site: value allocated directly in a function (its flat value), and per full

@@ -70,6 +70,7 @@ nlohmann::json series_json(const profiles::TrendSeries& s, bool stack) {
   j["present"] = s.present;
   j["slope_per_hour"] = s.slope_per_hour;
   j["r2"] = s.r2;
+  j["noise"] = s.noise;
   j["monotonicity"] = profiles::monotonicity_name(s.monotonicity);
   j["suspect"] = s.suspect;
   j["values"] = s.values;
@@ -98,17 +99,18 @@ std::string profile_trend_text(const profiles::TrendResult& t, size_t limit) {
     out += fmt::format("  {}  total {:>11}  {}\n", utc(s.time_nanos), format_value(s.total, unit),
                        s.name);
 
-  const auto& o = t.options;
+  const auto& o = t.options.growth;
+  // The rule in words, from the thresholds it was applied with.
+  const std::string rule = fmt::format(
+      "faster than {} and by at least {}, with R² > {:.2f} over >= {} snapshots{}, still "
+      "climbing in the later half",
+      slope(o.min_slope_per_hour, unit), format_value(o.min_growth, unit), o.min_r2, o.min_points,
+      o.sample_period > 1 ? fmt::format(", beyond {:g}x the sampling noise", o.noise_sigmas) : "");
   out += "\n";
   if (t.suspects.empty()) {
-    out += fmt::format(
-        "No leak suspects: no site grows faster than {} with R² > {:.2f} over >= {} snapshots.\n",
-        slope(o.min_slope_per_hour, unit), o.min_r2, o.min_snapshots);
+    out += fmt::format("No leak suspects: no site grows {}.\n", rule);
   } else {
-    out += fmt::format(
-        "Leak suspects: sites growing faster than {} with R² > {:.2f} over >= {} "
-        "snapshots\n",
-        slope(o.min_slope_per_hour, unit), o.min_r2, o.min_snapshots);
+    out += fmt::format("Leak suspects: sites growing {}\n", rule);
     int i = 0;
     for (const auto& s : t.suspects) {
       out += fmt::format("{}. {}: {}\n", ++i, s.function.frames.front(),
@@ -141,9 +143,13 @@ nlohmann::json profile_trend_json(const profiles::TrendResult& t, size_t limit) 
   return {{"sample_type", t.sample_type.type},
           {"unit", t.sample_type.unit},
           {"thresholds",
-           {{"min_slope_per_hour", t.options.min_slope_per_hour},
-            {"min_r2", t.options.min_r2},
-            {"min_snapshots", t.options.min_snapshots}}},
+           {{"min_slope_per_hour", t.options.growth.min_slope_per_hour},
+            {"min_growth", t.options.growth.min_growth},
+            {"min_r2", t.options.growth.min_r2},
+            {"min_snapshots", t.options.growth.min_points},
+            {"sample_period", t.options.growth.sample_period},
+            {"noise_sigmas", t.options.growth.noise_sigmas},
+            {"min_recent_share", t.options.growth.min_recent_share}}},
           {"snapshots", std::move(snapshots)},
           {"suspects", std::move(suspects)},
           {"functions", sites_json(t.functions, limit, false)},

@@ -11,17 +11,26 @@
 namespace leakseek::watch {
 
 struct AlertChanges {
-  std::vector<Alert> opened;   // id 0: not stored yet
-  std::vector<Alert> updated;  // still firing, new evidence (not worth a notification)
-  std::vector<Alert> quiet;    // still firing, condition absent for less than resolve_after
+  std::vector<Alert> opened;    // id 0: not stored yet
+  std::vector<Alert> reopened;  // resolved within the cool-down: the same incident, firing again
+  std::vector<Alert> updated;   // still firing, new evidence (not worth a notification)
+  std::vector<Alert> quiet;     // still firing, condition absent for less than resolve_after
   std::vector<Alert> resolved;
 };
 
-// `firing` are the target's firing alerts; `findings` what the evaluation at now_nanos found.
-// Waiting resolve_after_nanos before resolving keeps a trend that hovers at its threshold from
-// firing and resolving on every scrape.
-AlertChanges reconcile_alerts(const std::vector<Alert>& firing,
+struct AlertTiming {
+  // Waiting this long before resolving keeps a condition that comes and goes between scrapes
+  // from resolving at every gap.
+  int64_t resolve_after_nanos = 0;
+  // A finding whose key resolved less than this long ago re-opens that alert (same id, its
+  // original start) instead of opening a new one.
+  int64_t cooldown_nanos = 0;
+};
+
+// `firing` are the target's firing alerts, `resolved` its alerts resolved lately; `findings`
+// what the evaluation at now_nanos found.
+AlertChanges reconcile_alerts(const std::vector<Alert>& firing, const std::vector<Alert>& resolved,
                               const std::vector<Finding>& findings, int64_t now_nanos,
-                              int64_t resolve_after_nanos);
+                              const AlertTiming& timing);
 
 }  // namespace leakseek::watch

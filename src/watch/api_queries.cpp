@@ -150,10 +150,14 @@ json api_trends(const Store& store, const std::string& target, SnapshotKind kind
   auto snapshots = store.snapshots(t.id, kind, since);
   auto series = store.site_series(t.id, kind, since);
   const bool heap = kind == SnapshotKind::heap;
-  auto trends = site_trends(
-      snapshots, series,
-      heap ? thresholds.site_slope_bytes_per_hour : thresholds.goroutine_slope_per_hour,
-      heap ? thresholds.site_min_growth_bytes : thresholds.goroutine_min_growth, thresholds);
+  // Judged as detection judges them, with the latest heap snapshot's sampling period.
+  auto growth = thresholds.goroutine;
+  if (heap) {
+    TargetHistory latest;
+    if (!snapshots.empty()) latest.heap_scalars.push_back(store.scalars(snapshots.back().id));
+    growth = heap_site_thresholds(latest, thresholds);
+  }
+  auto trends = site_trends(snapshots, series, growth);
   size_t total = trends.size();
   if (trends.size() > limit) trends.resize(limit);
   return report::site_trends_json(t.name, kind, window_nanos, snapshots.size(), trends, total);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "format/goroutine_dump_reader.h"
@@ -58,6 +59,7 @@ struct TargetRun {
   TargetStatus status;
   std::unique_ptr<TargetWindow> window;
   std::vector<Alert> firing;
+  std::vector<Alert> resolved;  // inside the cool-down: they re-open rather than open anew
 };
 
 std::string describe_error(const std::exception& e) {
@@ -87,6 +89,11 @@ struct Daemon::Impl {
     scraper = std::make_unique<Scraper>(config.scrape);
     notifier = std::make_unique<Notifier>(config.receivers, config.notify);
     std::vector<Alert> firing = store->firing_alerts();
+    std::vector<Alert> lately_resolved;
+    for (auto& a : store->alerts(true))
+      if (a.state == AlertState::resolved &&
+          wall_nanos() - a.resolved_nanos <= config.cooldown_nanos)
+        lately_resolved.push_back(std::move(a));
     const auto start = Clock::now();
     const int64_t since = wall_nanos() - config.window_nanos;
     for (size_t i = 0; i < config.targets.size(); i++) {
@@ -114,6 +121,8 @@ struct Daemon::Impl {
       resume(t, since);
       for (const auto& a : firing)
         if (a.finding.target == t.config.name) t.firing.push_back(a);
+      for (const auto& a : lately_resolved)
+        if (a.finding.target == t.config.name) t.resolved.push_back(a);
       t.status.firing_alerts = t.firing.size();
       board.set(t.status);
       targets.push_back(std::move(t));
@@ -232,14 +241,25 @@ struct Daemon::Impl {
 
   void evaluate(TargetRun& t) {
     const int64_t now = wall_nanos();
-    const auto findings = detect(t.window->history(), config.thresholds);
-    const auto changes = reconcile_alerts(t.firing, findings, now, config.resolve_after_nanos);
+    std::set<std::string> open;
+    for (const auto& a : t.firing) open.insert(a.finding.key);
+    const auto findings = detect(t.window->history(), config.thresholds, open);
+    std::erase_if(t.resolved,
+                  [&](const Alert& a) { return now - a.resolved_nanos > config.cooldown_nanos; });
+    const auto changes = reconcile_alerts(t.firing, t.resolved, findings, now,
+                                          {config.resolve_after_nanos, config.cooldown_nanos});
     std::vector<Alert> firing;
     for (auto a : changes.opened) {
       a.id = store->save_alert(a);
       notifier->notify(a);
       if (hooks.on_alert_change) hooks.on_alert_change(a);
       firing.push_back(std::move(a));
+    }
+    // The same incident again inside the cool-down: stored, not sent.
+    for (const auto& a : changes.reopened) {
+      store->save_alert(a);
+      std::erase_if(t.resolved, [&](const Alert& r) { return r.id == a.id; });
+      firing.push_back(a);
     }
     for (const auto& a : changes.updated) {
       store->save_alert(a);
@@ -249,6 +269,7 @@ struct Daemon::Impl {
       store->save_alert(a);
       notifier->notify(a);
       if (hooks.on_alert_change) hooks.on_alert_change(a);
+      t.resolved.push_back(a);
     }
     // Alerts not yet old enough to resolve stay firing as they were.
     firing.insert(firing.end(), changes.quiet.begin(), changes.quiet.end());

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "goruntime/runtime_functions.h"
@@ -13,17 +14,6 @@
 namespace leakseek::watch {
 
 namespace {
-
-constexpr double kNanosPerHour = 3600e9;
-
-std::vector<double> hours_since_first(const std::vector<SnapshotInfo>& snapshots) {
-  std::vector<double> hours;
-  hours.reserve(snapshots.size());
-  for (const auto& s : snapshots)
-    hours.push_back(static_cast<double>(s.time_nanos - snapshots.front().time_nanos) /
-                    kNanosPerHour);
-  return hours;
-}
 
 // The frame a human would name the site by: for goroutines, where the program waits (the first
 // frame outside the runtime), for allocations the allocating function (the leaf).
@@ -77,33 +67,45 @@ Finding site_finding(const std::string& target, AlertKind kind, const SiteTrend&
   return f;
 }
 
+std::vector<profiles::GrowthPoint> total_points(const std::vector<SnapshotInfo>& snapshots) {
+  std::vector<profiles::GrowthPoint> points;
+  for (const auto& s : snapshots) points.push_back({s.time_nanos, s.total, s.total_count});
+  return points;
+}
+
 void add_heap_growth(const TargetHistory& h, const DetectionThresholds& t,
-                     const std::vector<SiteTrend>& sites, std::vector<Finding>& out) {
-  if (h.heap.size() < t.min_points) return;
-  std::vector<int64_t> totals;
-  for (const auto& s : h.heap) totals.push_back(s.total);
-  const auto st = profiles::series_stats(hours_since_first(h.heap), totals);
-  if (st.slope <= t.heap_slope_bytes_per_hour || st.r2 <= t.min_r2) return;
+                     const std::vector<SiteTrend>& sites, const std::set<std::string>& open,
+                     std::vector<Finding>& out) {
+  const std::string key = fmt::format("{}/{}", h.target, alert_kind_name(AlertKind::heap_growth));
+  auto growth = heap_site_thresholds(h, t);
+  growth.min_slope_per_hour = t.heap.min_slope_per_hour;
+  growth.min_growth = t.heap.min_growth;
+  const auto points = total_points(h.heap);
+  const auto g = profiles::classify_growth(points, growth);
+  if (!g.growing &&
+      !(open.contains(key) &&
+        profiles::classify_growth(points, profiles::holding_thresholds(growth)).growing))
+    return;
   Finding f;
   f.kind = AlertKind::heap_growth;
   f.target = h.target;
-  f.key = fmt::format("{}/{}", h.target, alert_kind_name(f.kind));
+  f.key = key;
   f.severity = "critical";
   f.snapshot_ids = ids_of(h.heap);
-  f.numbers = {{"slope_per_hour", st.slope},
-               {"r2", st.r2},
-               {"first", static_cast<double>(totals.front())},
-               {"last", static_cast<double>(totals.back())},
-               {"points", static_cast<double>(totals.size())}};
+  f.numbers = {{"slope_per_hour", g.stats.slope},
+               {"r2", g.stats.r2},
+               {"first", static_cast<double>(g.first)},
+               {"last", static_cast<double>(g.last)},
+               {"points", static_cast<double>(points.size())}};
   // The steepest site is the first place to look.
-  if (!sites.empty() && sites.front().growing) {
+  if (!sites.empty() && (sites.front().growing || sites.front().holding)) {
     f.site = site_name(sites.front().frames, false);
     f.stack = sites.front().frames;
   }
   f.summary = fmt::format("in-use heap grows by {}/h ({} -> {}, R² {:.2f}){}",
-                          report::human_bytes(static_cast<int64_t>(st.slope)),
-                          report::human_bytes(totals.front()), report::human_bytes(totals.back()),
-                          st.r2, f.site.empty() ? "" : ", fastest in " + f.site);
+                          report::human_bytes(static_cast<int64_t>(g.stats.slope)),
+                          report::human_bytes(g.first), report::human_bytes(g.last), g.stats.r2,
+                          f.site.empty() ? "" : ", fastest in " + f.site);
   out.push_back(std::move(f));
 }
 
@@ -275,23 +277,41 @@ void add_goroutine_leaks(const TargetHistory& h, const DetectionThresholds& t,
   }
 }
 
+// The growing sites, steepest first and at most max_site_findings, plus any whose alert is open
+// and which still hold by the relaxed rule.
+void add_site_findings(const std::string& target, AlertKind kind,
+                       const std::vector<SiteTrend>& trends, bool goroutines,
+                       const DetectionThresholds& t, const std::set<std::string>& open,
+                       std::vector<Finding>& out) {
+  size_t kept = 0;
+  for (const auto& s : trends) {
+    if (!s.holding) continue;
+    const bool is_open = open.contains(site_key(target, kind, s.frames));
+    if (!s.growing && !is_open) continue;
+    if (!is_open && kept >= t.max_site_findings) continue;
+    kept += !is_open;
+    out.push_back(site_finding(target, kind, s, goroutines));
+  }
+}
+
 }  // namespace
 
 std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
-                                   const std::vector<SiteSeries>& series, double min_slope_per_hour,
-                                   int64_t min_growth, const DetectionThresholds& t) {
+                                   const std::vector<SiteSeries>& series,
+                                   const profiles::GrowthThresholds& growth) {
   std::vector<SiteTrend> out;
   if (snapshots.empty()) return out;
   std::unordered_map<int64_t, size_t> position;
   for (size_t i = 0; i < snapshots.size(); i++) position.emplace(snapshots[i].id, i);
-  const auto hours = hours_since_first(snapshots);
-  std::vector<int64_t> values(snapshots.size());
+  const auto holding = profiles::holding_thresholds(growth);
+  std::vector<profiles::GrowthPoint> points(snapshots.size());
   for (const auto& s : series) {
-    std::fill(values.begin(), values.end(), 0);
+    for (size_t i = 0; i < snapshots.size(); i++) points[i] = {snapshots[i].time_nanos, 0, 0};
     bool any = false;
     for (const auto& p : s.points)
       if (auto it = position.find(p.snapshot_id); it != position.end()) {
-        values[it->second] = p.value;
+        points[it->second].value = p.value;
+        points[it->second].count = p.count;
         any = true;
       }
     if (!any) continue;
@@ -299,16 +319,17 @@ std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
     trend.stack_id = s.stack_id;
     trend.frames = s.frames;
     for (size_t i = 0; i < snapshots.size(); i++)
-      trend.points.push_back({snapshots[i].id, snapshots[i].time_nanos, values[i], 0});
-    trend.first = values.front();
-    trend.last = values.back();
-    const auto st = profiles::series_stats(hours, values);
-    trend.slope_per_hour = st.slope;
-    trend.r2 = st.r2;
-    trend.monotonicity = st.monotonicity;
-    trend.growing = snapshots.size() >= t.min_points && st.slope > min_slope_per_hour &&
-                    st.r2 > t.min_r2 && trend.last > trend.first &&
-                    trend.last - trend.first >= min_growth;
+      trend.points.push_back(
+          {snapshots[i].id, snapshots[i].time_nanos, points[i].value, points[i].count});
+    const auto g = profiles::classify_growth(points, growth);
+    trend.first = g.first;
+    trend.last = g.last;
+    trend.slope_per_hour = g.stats.slope;
+    trend.r2 = g.stats.r2;
+    trend.noise = g.noise;
+    trend.monotonicity = g.stats.monotonicity;
+    trend.growing = g.growing;
+    trend.holding = g.growing || profiles::classify_growth(points, holding).growing;
     out.push_back(std::move(trend));
   }
   std::sort(out.begin(), out.end(), [](const SiteTrend& a, const SiteTrend& b) {
@@ -318,25 +339,25 @@ std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
   return out;
 }
 
-std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t) {
+profiles::GrowthThresholds heap_site_thresholds(const TargetHistory& h,
+                                                const DetectionThresholds& t) {
+  constexpr double kGoDefaultMemProfileRate = 512 * 1024;
+  auto growth = t.site;
+  growth.sample_period = static_cast<int64_t>(
+      h.heap_scalars.empty()
+          ? kGoDefaultMemProfileRate
+          : scalar(h.heap_scalars.back(), "heap.sample_period", kGoDefaultMemProfileRate));
+  return growth;
+}
+
+std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t,
+                            const std::set<std::string>& open) {
   std::vector<Finding> out;
-  const auto heap_sites =
-      site_trends(h.heap, h.heap_sites, t.site_slope_bytes_per_hour, t.site_min_growth_bytes, t);
-  add_heap_growth(h, t, heap_sites, out);
-  size_t kept = 0;
-  for (const auto& s : heap_sites) {
-    if (!s.growing) continue;
-    if (kept++ >= t.max_site_findings) break;
-    out.push_back(site_finding(h.target, AlertKind::site_growth, s, false));
-  }
-  const auto goroutine_sites = site_trends(h.goroutine, h.goroutine_sites,
-                                           t.goroutine_slope_per_hour, t.goroutine_min_growth, t);
-  kept = 0;
-  for (const auto& s : goroutine_sites) {
-    if (!s.growing) continue;
-    if (kept++ >= t.max_site_findings) break;
-    out.push_back(site_finding(h.target, AlertKind::goroutine_growth, s, true));
-  }
+  const auto heap_sites = site_trends(h.heap, h.heap_sites, heap_site_thresholds(h, t));
+  add_heap_growth(h, t, heap_sites, open, out);
+  add_site_findings(h.target, AlertKind::site_growth, heap_sites, false, t, open, out);
+  const auto goroutine_sites = site_trends(h.goroutine, h.goroutine_sites, t.goroutine);
+  add_site_findings(h.target, AlertKind::goroutine_growth, goroutine_sites, true, t, open, out);
   add_new_groups(h, t, out);
   add_queue_stalls(h, t, out);
   add_goroutine_leaks(h, t, out);

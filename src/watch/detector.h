@@ -2,24 +2,21 @@
 // Leak detection over a target's stored history: the profile and goroutine analyses applied
 // over time. Pure functions from series to findings; the daemon turns findings into alerts.
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
-#include "profiles/series_stats.h"
+#include "profiles/growth.h"
 #include "watch/watch_model.h"
 
 namespace leakseek::watch {
 
 struct DetectionThresholds {
-  double heap_slope_bytes_per_hour = 1024.0 * 1024.0;  // whole-process in-use growth
-  double site_slope_bytes_per_hour = 256.0 * 1024.0;   // one allocation stack
-  double goroutine_slope_per_hour = 60;                // one goroutine stack
-  // The least a site must have grown over the window, first to last point: a slope alone lets
-  // a one-off step of a few KiB (a goroutine stack, a sudog) pass over a short window.
-  int64_t site_min_growth_bytes = 64 * 1024;
-  int64_t goroutine_min_growth = 10;
-  double min_r2 = 0.8;
-  size_t min_points = 4;  // snapshots inside the window
+  // The one growth rule (profiles/growth.h) with its thresholds per series: the whole in-use
+  // heap, one allocation site, one goroutine stack. min_span_nanos is the config's `for`.
+  profiles::GrowthThresholds heap = profiles::heap_growth_defaults();
+  profiles::GrowthThresholds site = profiles::site_growth_defaults();
+  profiles::GrowthThresholds goroutine = profiles::goroutine_growth_defaults();
   // A goroutine group that appeared inside the window with at least this many members.
   int64_t new_group_min_goroutines = 100;
   // The finalizer goroutine stuck in the same user function for this many consecutive scrapes,
@@ -37,22 +34,25 @@ struct SiteTrend {
   int64_t first = 0, last = 0;
   double slope_per_hour = 0;
   double r2 = 0;
+  double noise = 0;  // sampling error of the rise (heap sites)
   profiles::Monotonicity monotonicity = profiles::Monotonicity::kConstant;
-  bool growing = false;  // over the slope and growth thresholds, R² and point count
+  bool growing = false;  // the growth rule holds (profiles::classify_growth)
+  bool holding = false;  // its relaxed form holds: an open alert on this site stays open
 };
 
-// Trends of every site whose series has a point at or after window_start_nanos, steepest first.
-// `snapshots` are the kind's snapshots in the window (so absent sites count as 0 there).
+// Trends of every site with a point among `snapshots` (the kind's snapshots in the window, so
+// absent sites count as 0 there), steepest first, judged by `growth`.
 std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
-                                   const std::vector<SiteSeries>& series, double min_slope_per_hour,
-                                   int64_t min_growth, const DetectionThresholds& t);
+                                   const std::vector<SiteSeries>& series,
+                                   const profiles::GrowthThresholds& growth);
 
 // What the store holds for one target inside the window.
 struct TargetHistory {
   std::string target;
   std::vector<SnapshotInfo> heap;  // time order
   std::vector<SiteSeries> heap_sites;
-  std::vector<SnapshotInfo> goroutine;  // time order
+  std::vector<std::map<std::string, double>> heap_scalars;  // in the order of `heap`
+  std::vector<SnapshotInfo> goroutine;                      // time order
   std::vector<SiteSeries> goroutine_sites;
   // Scalars of each goroutine and metrics snapshot, in the same order as those vectors.
   std::vector<std::map<std::string, double>> goroutine_scalars;
@@ -62,9 +62,17 @@ struct TargetHistory {
   std::vector<SiteSeries> goroutine_leak_sites;
 };
 
+// The heap profile's sampling period as the latest heap snapshot recorded it (Go's default,
+// 512 KiB, for snapshots stored before it was), so site growth is judged against its noise.
+profiles::GrowthThresholds heap_site_thresholds(const TargetHistory& history,
+                                                const DetectionThresholds& t);
+
 // Every condition that holds now: heap growth, growing allocation sites, growing goroutine
 // stacks, new large goroutine groups, finalizer and cleanup stalls, goroutines the GC proved
-// leaked. Keys are stable across evaluations.
-std::vector<Finding> detect(const TargetHistory& history, const DetectionThresholds& t);
+// leaked. Keys are stable across evaluations. A growth whose key is in `open` (an alert already
+// firing) is reported while it still holds by the relaxed rule: hysteresis, so a leak that grows
+// in steps does not resolve and re-open at every scrape.
+std::vector<Finding> detect(const TargetHistory& history, const DetectionThresholds& t,
+                            const std::set<std::string>& open = {});
 
 }  // namespace leakseek::watch

@@ -63,6 +63,9 @@ SnapshotSeries heap_snapshot_series(const profiles::Profile& profile) {
     site.value += bytes;
     site.count += count;
   }
+  // The sampling period decides how noisy a site's estimate is (profiles/growth.h).
+  if (profile.period() > 0)
+    out.scalars["heap.sample_period"] = static_cast<double>(profile.period());
   out.sites.reserve(by_stack.size());
   for (auto& [nodes, site] : by_stack) {
     for (uint32_t node : nodes) site.frames.push_back(frames.name(node));

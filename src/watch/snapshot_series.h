@@ -10,8 +10,8 @@ namespace leakseek::watch {
 
 // Heap profile: in-use bytes (value) and objects (count) per allocation stack, stacks as
 // function names at pprof's function granularity (inlined calls expanded, leaf first), so
-// samples that differ only in addresses or lines are one site. Throws std::invalid_argument when
-// the profile has no inuse_space.
+// samples that differ only in addresses or lines are one site; the sampling period as scalar
+// "heap.sample_period". Throws std::invalid_argument when the profile has no inuse_space.
 SnapshotSeries heap_snapshot_series(const profiles::Profile& profile);
 
 // Goroutine dump (any form): goroutines per stack, runtime-owned ones left out as the

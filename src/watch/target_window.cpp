@@ -79,7 +79,7 @@ TargetHistory TargetWindow::history() const {
       }
     }
   };
-  series_of(kinds_[static_cast<int>(SnapshotKind::heap)], h.heap, h.heap_sites, nullptr);
+  series_of(kinds_[static_cast<int>(SnapshotKind::heap)], h.heap, h.heap_sites, &h.heap_scalars);
   series_of(kinds_[static_cast<int>(SnapshotKind::goroutine)], h.goroutine, h.goroutine_sites,
             &h.goroutine_scalars);
   series_of(kinds_[static_cast<int>(SnapshotKind::goroutine_leak)], h.goroutine_leak,

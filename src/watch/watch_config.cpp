@@ -226,26 +226,32 @@ class Reader {
       if (n["backoff"]) c.scrape.backoff = ms(duration(n["backoff"], "backoff"));
     }
     if (auto n = root["thresholds"]) {
-      only(
-          n, "thresholds",
-          {"heap_growth_per_hour", "site_growth_per_hour", "goroutine_growth_per_hour",
-           "site_min_growth", "goroutine_min_growth", "min_r2", "min_points",
-           "new_group_goroutines", "finalizer_stall_scrapes", "finalizer_wait", "max_site_alerts"});
+      only(n, "thresholds",
+           {"heap_growth_per_hour", "site_growth_per_hour", "goroutine_growth_per_hour",
+            "heap_min_growth", "site_min_growth", "goroutine_min_growth", "min_r2", "min_points",
+            "for", "noise_sigmas", "new_group_goroutines", "finalizer_stall_scrapes",
+            "finalizer_wait", "max_site_alerts"});
       auto& t = c.thresholds;
       if (n["heap_growth_per_hour"])
-        t.heap_slope_bytes_per_hour = amount(n["heap_growth_per_hour"], "heap_growth_per_hour");
+        t.heap.min_slope_per_hour = amount(n["heap_growth_per_hour"], "heap_growth_per_hour");
       if (n["site_growth_per_hour"])
-        t.site_slope_bytes_per_hour = amount(n["site_growth_per_hour"], "site_growth_per_hour");
+        t.site.min_slope_per_hour = amount(n["site_growth_per_hour"], "site_growth_per_hour");
       if (n["goroutine_growth_per_hour"])
-        t.goroutine_slope_per_hour =
+        t.goroutine.min_slope_per_hour =
             number(n["goroutine_growth_per_hour"], "goroutine_growth_per_hour");
+      if (n["heap_min_growth"])
+        t.heap.min_growth = signed_bytes(n["heap_min_growth"], "heap_min_growth");
       if (n["site_min_growth"])
-        t.site_min_growth_bytes = signed_bytes(n["site_min_growth"], "site_min_growth");
+        t.site.min_growth = signed_bytes(n["site_min_growth"], "site_min_growth");
       if (n["goroutine_min_growth"])
-        t.goroutine_min_growth =
+        t.goroutine.min_growth =
             static_cast<int64_t>(count(n["goroutine_min_growth"], "goroutine_min_growth"));
-      if (n["min_r2"]) t.min_r2 = number(n["min_r2"], "min_r2");
-      if (n["min_points"]) t.min_points = count(n["min_points"], "min_points");
+      for (auto* g : {&t.heap, &t.site, &t.goroutine}) {
+        if (n["min_r2"]) g->min_r2 = number(n["min_r2"], "min_r2");
+        if (n["min_points"]) g->min_points = count(n["min_points"], "min_points");
+        if (n["noise_sigmas"]) g->noise_sigmas = number(n["noise_sigmas"], "noise_sigmas");
+      }
+      if (n["for"]) c.for_nanos = duration(n["for"], "for");
       if (n["new_group_goroutines"])
         t.new_group_min_goroutines =
             static_cast<int64_t>(count(n["new_group_goroutines"], "new_group_goroutines"));
@@ -268,8 +274,10 @@ class Reader {
         r.downsample_step_nanos = duration(n["downsample_step"], "downsample_step");
     }
     if (auto n = root["alerts"]) {
-      only(n, "alerts", {"resolve_after", "resend", "max_per_minute", "ui_url", "receivers"});
+      only(n, "alerts",
+           {"resolve_after", "cooldown", "resend", "max_per_minute", "ui_url", "receivers"});
       if (n["resolve_after"]) c.resolve_after_nanos = duration(n["resolve_after"], "resolve_after");
+      if (n["cooldown"]) c.cooldown_nanos = duration(n["cooldown"], "cooldown");
       if (n["resend"])
         c.notify.resend_interval =
             std::chrono::seconds(duration(n["resend"], "resend") / 1'000'000'000);
@@ -395,6 +403,13 @@ void finish_watch_config(WatchConfig& c) {
     throw std::invalid_argument("window must be at least one interval");
   if (c.window_nanos > kMaxWindowNanos) throw std::invalid_argument("window must be at most 366d");
   if (c.resolve_after_nanos == 0) c.resolve_after_nanos = 2 * c.interval_nanos;
+  if (c.cooldown_nanos < 0) c.cooldown_nanos = c.window_nanos;
+  // Growth must hold for `for` before it alerts: by default a third of the window, so a trend
+  // is judged on points spread over at least that long, never on a burst after a start.
+  const int64_t hold = c.for_nanos < 0 ? c.window_nanos / 3 : c.for_nanos;
+  if (hold > c.window_nanos) throw std::invalid_argument("for must be at most the window");
+  for (auto* g : {&c.thresholds.heap, &c.thresholds.site, &c.thresholds.goroutine})
+    g->min_span_nanos = hold;
   const auto [host, port] = split_listen_address(c.listen);
   if (!is_loopback_host(host) && c.token.empty())
     throw std::invalid_argument("listening on " + printable(host) +

@@ -39,6 +39,12 @@ struct WatchConfig {
   DetectionThresholds thresholds;
   RetentionPolicy retention;
   int64_t resolve_after_nanos = 0;  // 0: two intervals
+  // A resolved alert that opens again for the same key within this long is the same incident:
+  // same id, no new notification. -1: the window.
+  int64_t cooldown_nanos = -1;
+  // How long growth must hold before it alerts (min_span_nanos of every growth threshold).
+  // -1: a third of the window.
+  int64_t for_nanos = -1;
   std::vector<ReceiverConfig> receivers;
   NotifierOptions notify;
 };

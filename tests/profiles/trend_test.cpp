@@ -34,7 +34,7 @@ Loaded load(const std::string& go) {
 // by megabytes per hour; its leak grows by gigabytes per hour.
 profiles::TrendOptions fixture_options() {
   profiles::TrendOptions o;
-  o.min_slope_per_hour = 256.0 * 1024 * 1024;
+  o.growth.min_slope_per_hour = 256.0 * 1024 * 1024;
   return o;
 }
 

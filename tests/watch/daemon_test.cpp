@@ -76,8 +76,10 @@ WatchConfig config_for(const std::vector<std::string>& urls, const std::string& 
   c.scrape.retries = 0;
   c.receivers.push_back({ReceiverKind::webhook, "hook", webhook});
   // Snapshots 150 ms apart: the leak is 64 KiB per snapshot, gigabytes per hour.
-  c.thresholds.site_slope_bytes_per_hour = 100.0 * 1024 * 1024;
-  c.thresholds.heap_slope_bytes_per_hour = 100.0 * 1024 * 1024;
+  c.thresholds.site.min_slope_per_hour = 100.0 * 1024 * 1024;
+  c.thresholds.heap.min_slope_per_hour = 100.0 * 1024 * 1024;
+  // The recording's six snapshots come 150 ms apart and then hold: judged at once.
+  c.for_nanos = 0;
   finish_watch_config(c);
   c.resolve_after_nanos = int64_t{3600} * 1'000'000'000;
   return c;
@@ -216,6 +218,10 @@ struct QueueCase {
   AlertKind kind;
   AlertKind other;
 };
+
+void PrintTo(const QueueCase& c, std::ostream* os) {
+  *os << c.go << " " << c.queue;
+}
 
 std::vector<QueueCase> queue_cases() {
   std::vector<QueueCase> out;

@@ -3,10 +3,13 @@
 // finalizer), and the alert life cycle.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "format/goroutine_dump_reader.h"
 #include "format/pprof_reader.h"
+#include "profiles/trend.h"
 #include "support/fixtures.h"
 #include "watch/alert_tracker.h"
 #include "watch/detector.h"
@@ -91,8 +94,49 @@ TEST_P(Detection, TheLeakingSiteAndTheHeapGrowthAreFound) {
   EXPECT_EQ(find(findings, AlertKind::heap_growth, ""), nullptr);
 
   // Fewer points than min_points: nothing is judged yet.
-  t.min_points = files.size() + 1;
+  for (auto* g : {&t.heap, &t.site, &t.goroutine}) g->min_points = files.size() + 1;
   EXPECT_TRUE(detect(window.history(), t).empty());
+}
+
+// One growth rule: `profile trend` and the watch detector, given the same snapshots and the same
+// thresholds, call the same stacks growing.
+TEST_P(Detection, ProfileTrendAndWatchGiveTheSameVerdicts) {
+  const auto files = trend_files(GetParam());
+  DetectionThresholds t;
+  // The fixture's snapshots are 50 ms apart: only its leak grows by gigabytes an hour.
+  t.site.min_slope_per_hour = 256.0 * 1024 * 1024;
+  profiles::TrendOptions options;
+  options.growth = t.site;
+  profiles::TrendBuilder builder(options);
+  StackPool pool;
+  // The snapshots are 50 ms apart: a window this short keeps every one of them.
+  TargetWindow window("api", 2'000'000'000, pool);
+  for (size_t i = 0; i < files.size(); i++) {
+    const auto profile = format::read_pprof_file(files[i]);
+    builder.add(files[i], profile);
+    const auto series = heap_snapshot_series(profile);
+    SnapshotInfo info;
+    info.id = static_cast<int64_t>(i + 1);
+    info.kind = SnapshotKind::heap;
+    info.time_nanos = profile.time_nanos();
+    info.total = series.total;
+    window.add(info, series);
+  }
+  const auto trend = builder.finish();
+  const auto h = window.history();
+  const auto sites = site_trends(h.heap, h.heap_sites, heap_site_thresholds(h, t));
+  std::map<std::vector<std::string>, bool> watch_verdict;
+  for (const auto& s : sites) watch_verdict[s.frames] = s.growing;
+  size_t compared = 0, growing = 0;
+  for (const auto& s : trend.stacks) {
+    auto it = watch_verdict.find(s.frames);
+    ASSERT_NE(it, watch_verdict.end()) << testing::PrintToString(s.frames);
+    EXPECT_EQ(it->second, s.suspect) << s.frames.front();
+    compared++;
+    growing += s.suspect;
+  }
+  EXPECT_EQ(compared, watch_verdict.size());
+  EXPECT_GE(growing, 1u);
 }
 
 TEST_P(Detection, GoroutineFormsGiveTheSameSitesAndTheStuckFinalizer) {
@@ -153,6 +197,10 @@ struct LeakCase {
   std::string go;
   std::string form;
 };
+
+void PrintTo(const LeakCase& c, std::ostream* os) {
+  *os << c.go << " " << c.form;
+}
 
 std::vector<LeakCase> leak_cases() {
   std::vector<LeakCase> out;
@@ -228,6 +276,7 @@ TEST(DetectionRules, SteadyHeapGrowthNamesTheFastestSite) {
     s.sites.push_back({{"main.slow"}, 1'000'000 + 500'000 * i, i});
     s.sites.push_back({{"main.flat"}, 3'000'000, 1});
     for (const auto& site : s.sites) s.total += site.value;
+    s.scalars["heap.sample_period"] = 1;  // every allocation recorded: no sampling noise
     auto info = info_at(i + 1, SnapshotKind::heap, i);
     info.total = s.total;
     window.add(info, s);
@@ -256,6 +305,7 @@ TEST(DetectionRules, SmallStepsOverAShortWindowAreNotGrowth) {
     heap.sites.push_back({{"runtime.malg"}, steps[i], steps[i] ? 1 : 0});
     heap.sites.push_back({{"main.leak"}, 200'000 * i, i});
     heap.total = steps[i] + 200'000 * i;
+    heap.scalars["heap.sample_period"] = 1;
     goroutines.sites.push_back({{"runtime.gopark", "main.poll"}, 3 + (i >= 3), 3 + (i >= 3)});
     goroutines.sites.push_back({{"runtime.gopark", "main.leaky"}, 20 * i, 20 * i});
     // Ten seconds apart: the window is one minute.
@@ -276,8 +326,8 @@ TEST(DetectionRules, SmallStepsOverAShortWindowAreNotGrowth) {
   EXPECT_EQ(find(findings, AlertKind::goroutine_growth, "main.poll"), nullptr);
   EXPECT_NE(find(findings, AlertKind::goroutine_growth, "main.leaky"), nullptr);
   // Without the floor, the slope alone would have flagged the step.
-  t.site_min_growth_bytes = 0;
-  t.goroutine_min_growth = 0;
+  t.site.min_growth = 0;
+  t.goroutine.min_growth = 0;
   findings = detect(window.history(), t);
   EXPECT_NE(find(findings, AlertKind::site_growth, "runtime.malg"), nullptr);
 }
@@ -394,7 +444,8 @@ TEST(AlertLifeCycle, OpensRefreshesAndResolvesAfterTheQuietPeriod) {
   f.target = "api";
   f.kind = AlertKind::site_growth;
   f.summary = "grows";
-  auto changes = reconcile_alerts({}, {f}, 100, 50);
+  const AlertTiming timing{50, 0};
+  auto changes = reconcile_alerts({}, {}, {f}, 100, timing);
   ASSERT_EQ(changes.opened.size(), 1u);
   Alert a = changes.opened[0];
   EXPECT_EQ(a.state, AlertState::firing);
@@ -402,7 +453,7 @@ TEST(AlertLifeCycle, OpensRefreshesAndResolvesAfterTheQuietPeriod) {
   a.id = 7;
 
   f.summary = "grows faster";
-  changes = reconcile_alerts({a}, {f}, 120, 50);
+  changes = reconcile_alerts({a}, {}, {f}, 120, timing);
   ASSERT_EQ(changes.updated.size(), 1u);
   EXPECT_TRUE(changes.opened.empty());
   EXPECT_EQ(changes.updated[0].finding.summary, "grows faster");
@@ -410,17 +461,135 @@ TEST(AlertLifeCycle, OpensRefreshesAndResolvesAfterTheQuietPeriod) {
   a = changes.updated[0];
 
   // Absent, but not for long enough: neither refreshed nor resolved.
-  changes = reconcile_alerts({a}, {}, 150, 50);
+  changes = reconcile_alerts({a}, {}, {}, 150, timing);
   EXPECT_TRUE(changes.updated.empty() && changes.resolved.empty() && changes.opened.empty());
   ASSERT_EQ(changes.quiet.size(), 1u);
   EXPECT_EQ(changes.quiet[0].id, 7);
   EXPECT_EQ(changes.quiet[0].updated_nanos, 120);
-  changes = reconcile_alerts({a}, {}, 170, 50);
+  changes = reconcile_alerts({a}, {}, {}, 170, timing);
   ASSERT_EQ(changes.resolved.size(), 1u);
   EXPECT_TRUE(changes.quiet.empty());
   EXPECT_EQ(changes.resolved[0].state, AlertState::resolved);
   EXPECT_EQ(changes.resolved[0].resolved_nanos, 170);
   EXPECT_EQ(changes.resolved[0].id, 7);
+}
+
+TEST(AlertLifeCycle, ReopeningInsideTheCooldownIsTheSameIncident) {
+  Finding f;
+  f.key = "api/heap_growth";
+  f.target = "api";
+  f.kind = AlertKind::heap_growth;
+  Alert resolved;
+  resolved.id = 9;
+  resolved.finding = f;
+  resolved.state = AlertState::resolved;
+  resolved.started_nanos = 10;
+  resolved.updated_nanos = 80;
+  resolved.resolved_nanos = 100;
+  const AlertTiming timing{50, 1000};
+  auto changes = reconcile_alerts({}, {resolved}, {f}, 600, timing);
+  EXPECT_TRUE(changes.opened.empty());
+  ASSERT_EQ(changes.reopened.size(), 1u);
+  EXPECT_EQ(changes.reopened[0].id, 9);
+  EXPECT_EQ(changes.reopened[0].state, AlertState::firing);
+  EXPECT_EQ(changes.reopened[0].started_nanos, 10);
+  EXPECT_EQ(changes.reopened[0].resolved_nanos, 0);
+  // Past the cool-down it is a new incident.
+  changes = reconcile_alerts({}, {resolved}, {f}, 1200, timing);
+  EXPECT_TRUE(changes.reopened.empty());
+  ASSERT_EQ(changes.opened.size(), 1u);
+  EXPECT_EQ(changes.opened[0].id, 0);
+}
+
+// Heap snapshots once a minute from minute `from` to before `to`, one site of value(minute).
+template <typename F>
+void fill_heap(TargetWindow& window, const std::vector<std::string>& stack, int from, int to,
+               F value) {
+  for (int i = from; i < to; i++) {
+    SnapshotSeries s;
+    const int64_t v = value(i);
+    s.sites.push_back({stack, v, v / 64});
+    s.total = v;
+    s.total_count = v / 64;
+    s.scalars["heap.sample_period"] = 512 * 1024;
+    auto info = info_at(i + 1, SnapshotKind::heap, i);
+    info.total = s.total;
+    info.total_count = s.total_count;
+    window.add(info, s);
+  }
+}
+
+TEST(GrowthRule, ACacheThatWarmsUpAndPlateausIsNotALeak) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  // Fills at 4 MiB a minute for ten minutes, then holds at its bound.
+  fill_heap(window, {"main.(*lru).put"}, 0, 30,
+            [](int m) { return int64_t{4} * 1024 * 1024 * std::min(m, 10); });
+  DetectionThresholds t;
+  for (auto* g : {&t.heap, &t.site, &t.goroutine}) g->min_span_nanos = 10 * kMinute;
+  const auto findings = detect(window.history(), t);
+  EXPECT_EQ(find(findings, AlertKind::site_growth, ""), nullptr);
+  EXPECT_EQ(find(findings, AlertKind::heap_growth, ""), nullptr);
+}
+
+TEST(GrowthRule, GrowthMustHoldForTheSpanBeforeItAlerts) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  auto leak = [](int m) { return int64_t{4} * 1024 * 1024 * (m + 1); };
+  fill_heap(window, {"main.leak"}, 0, 6, leak);
+  DetectionThresholds t;
+  for (auto* g : {&t.heap, &t.site, &t.goroutine}) g->min_span_nanos = 10 * kMinute;
+  // Six points over five minutes: steep and straight, but not for long enough.
+  EXPECT_EQ(find(detect(window.history(), t), AlertKind::site_growth, "main.leak"), nullptr);
+  fill_heap(window, {"main.leak"}, 6, 11, leak);
+  EXPECT_NE(find(detect(window.history(), t), AlertKind::site_growth, "main.leak"), nullptr);
+}
+
+TEST(GrowthRule, ASiteOfAFewSamplesIsNoise) {
+  // 0 B to 1 MiB of 64-byte objects under 512 KiB sampling rests on two samples: not
+  // significant.
+  std::vector<profiles::GrowthPoint> points;
+  for (int64_t i = 0; i < 6; i++)
+    points.push_back({kStart + i * kMinute, i * 200 * 1024, i * 3200});
+  auto t = profiles::site_growth_defaults();
+  t.sample_period = 512 * 1024;
+  t.min_recent_share = 0;
+  const auto g = profiles::classify_growth(points, t);
+  EXPECT_GT(g.noise, 0.7 * 1024 * 1024);
+  EXPECT_FALSE(g.growing);
+  // The same figures from every allocation (MemProfileRate 1) are exact, and grow.
+  t.sample_period = 1;
+  EXPECT_TRUE(profiles::classify_growth(points, t).growing);
+}
+
+TEST(GrowthRule, AnOpenAlertHoldsWhileALeakGrowsInSteps) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  // A leak in steps: 12 MiB every tenth minute, flat between.
+  fill_heap(window, {"main.leak"}, 0, 30,
+            [](int m) { return int64_t{12} * 1024 * 1024 * (m / 10 + 1); });
+  DetectionThresholds t;
+  for (auto* g : {&t.heap, &t.site, &t.goroutine}) g->min_r2 = 0.95;  // steps miss a strict fit
+  const auto h = window.history();
+  const auto closed = detect(h, t);
+  ASSERT_EQ(find(closed, AlertKind::site_growth, "main.leak"), nullptr);
+  const std::string key = "api/site_growth/" + fmt::format("{:016x}", stack_hash({"main.leak"}));
+  const auto held = detect(h, t, {key, "api/heap_growth"});
+  const Finding* f = find(held, AlertKind::site_growth, "main.leak");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->key, key);
+  EXPECT_NE(find(held, AlertKind::heap_growth, ""), nullptr);
+}
+
+TEST(GrowthRule, AnOpenAlertLetsGoOnceTheLeakStops) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  // Grew for a while before the window, flat through all of it.
+  fill_heap(window, {"main.leak"}, 0, 30, [](int) { return int64_t{64} * 1024 * 1024; });
+  const std::string key = "api/site_growth/" + fmt::format("{:016x}", stack_hash({"main.leak"}));
+  EXPECT_EQ(find(detect(window.history(), DetectionThresholds{}, {key}), AlertKind::site_growth,
+                 "main.leak"),
+            nullptr);
 }
 
 }  // namespace

@@ -25,8 +25,8 @@ TEST(WatchConfig, GrowthFloorsAreRead) {
       test::write_temp("thresholds:\n  site_min_growth: 1MiB\n  goroutine_min_growth: 3\n",
                        ".yaml"),
       c);
-  EXPECT_EQ(c.thresholds.site_min_growth_bytes, 1 << 20);
-  EXPECT_EQ(c.thresholds.goroutine_min_growth, 3);
+  EXPECT_EQ(c.thresholds.site.min_growth, 1 << 20);
+  EXPECT_EQ(c.thresholds.goroutine.min_growth, 3);
 }
 
 TEST(WatchConfig, TheExampleFileLoadsWithEveryKey) {
@@ -41,9 +41,9 @@ TEST(WatchConfig, TheExampleFileLoadsWithEveryKey) {
   EXPECT_EQ(c.window_nanos, int64_t{30} * 60'000'000'000);
   EXPECT_EQ(c.scrape.max_body_bytes, 64ull << 20);
   EXPECT_EQ(c.scrape.backoff, std::chrono::milliseconds(500));
-  EXPECT_EQ(c.thresholds.site_slope_bytes_per_hour, 256.0 * 1024);
-  EXPECT_EQ(c.thresholds.site_min_growth_bytes, 64 * 1024);
-  EXPECT_EQ(c.thresholds.goroutine_min_growth, 10);
+  EXPECT_EQ(c.thresholds.site.min_slope_per_hour, 256.0 * 1024);
+  EXPECT_EQ(c.thresholds.site.min_growth, 64 * 1024);
+  EXPECT_EQ(c.thresholds.goroutine.min_growth, 10);
   EXPECT_EQ(c.thresholds.finalizer_wait_minutes, 5);
   EXPECT_EQ(c.retention.raw_max_age_nanos, int64_t{7} * 86'400'000'000'000);
   EXPECT_EQ(c.resolve_after_nanos, int64_t{30'000'000'000});
