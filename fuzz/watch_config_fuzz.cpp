@@ -22,11 +22,11 @@ bool sane(double v) {
 
 void check_accepted(const leakseek::watch::WatchConfig& c) {
   const auto& t = c.thresholds;
-  if (!sane(t.heap_slope_bytes_per_hour) || !sane(t.site_slope_bytes_per_hour) ||
-      !sane(t.goroutine_slope_per_hour) || !sane(t.min_r2) || !sane(c.notify.max_per_minute))
-    std::abort();
-  if (t.site_min_growth_bytes < 0 || t.goroutine_min_growth < 0 || t.new_group_min_goroutines < 0)
-    std::abort();
+  for (const auto* g : {&t.heap, &t.site, &t.goroutine}) {
+    if (!sane(g->min_slope_per_hour) || !sane(g->min_r2) || !sane(g->noise_sigmas)) std::abort();
+    if (g->min_growth < 0 || g->min_span_nanos < 0) std::abort();
+  }
+  if (!sane(c.notify.max_per_minute) || t.new_group_min_goroutines < 0) std::abort();
 }
 
 }  // namespace
