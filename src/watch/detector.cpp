@@ -73,11 +73,11 @@ std::vector<profiles::GrowthPoint> total_points(const std::vector<SnapshotInfo>&
   return points;
 }
 
+// `site_growth` is the heap sites' rule with its sampling period: the total is sampled alike.
 void add_heap_growth(const TargetHistory& h, const DetectionThresholds& t,
-                     const std::vector<SiteTrend>& sites, const std::set<std::string>& open,
-                     std::vector<Finding>& out) {
+                     profiles::GrowthThresholds growth, const std::vector<SiteTrend>& sites,
+                     const std::set<std::string>& open, std::vector<Finding>& out) {
   const std::string key = fmt::format("{}/{}", h.target, alert_kind_name(AlertKind::heap_growth));
-  auto growth = heap_site_thresholds(h, t);
   growth.min_slope_per_hour = t.heap.min_slope_per_hour;
   growth.min_growth = t.heap.min_growth;
   const auto points = total_points(h.heap);
@@ -353,8 +353,9 @@ profiles::GrowthThresholds heap_site_thresholds(const TargetHistory& h,
 std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t,
                             const std::set<std::string>& open) {
   std::vector<Finding> out;
-  const auto heap_sites = site_trends(h.heap, h.heap_sites, heap_site_thresholds(h, t));
-  add_heap_growth(h, t, heap_sites, open, out);
+  const auto site_growth = heap_site_thresholds(h, t);
+  const auto heap_sites = site_trends(h.heap, h.heap_sites, site_growth);
+  add_heap_growth(h, t, site_growth, heap_sites, open, out);
   add_site_findings(h.target, AlertKind::site_growth, heap_sites, false, t, open, out);
   const auto goroutine_sites = site_trends(h.goroutine, h.goroutine_sites, t.goroutine);
   add_site_findings(h.target, AlertKind::goroutine_growth, goroutine_sites, true, t, open, out);

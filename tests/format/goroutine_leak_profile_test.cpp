@@ -21,20 +21,7 @@ namespace {
 
 using nlohmann::json;
 
-struct Case {
-  std::string go;
-  std::string form;
-};
-
-std::vector<Case> cases() {
-  std::vector<Case> out;
-  for (const auto& go : test::go_versions())
-    if (go >= "go1.27")
-      for (const char* f : {"debug0", "debug1", "debug2"}) out.push_back({go, f});
-  return out;
-}
-
-class GoroutineLeakProfile : public ::testing::TestWithParam<Case> {
+class GoroutineLeakProfile : public ::testing::TestWithParam<test::LeakProfileForm> {
  protected:
   json facts() const { return test::fixture_facts(GetParam().go, "goroutineleak"); }
   std::string file() const { return facts()["files"][GetParam().form].get<std::string>(); }
@@ -113,10 +100,8 @@ TEST(GoroutineLeakThenHeapDump, CrashesTheProcessAndLeavesATruncatedDump) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, GoroutineLeakProfile, ::testing::ValuesIn(cases()),
-                         [](const auto& info) {
-                           return test::param_name(info.param.go) + "_" + info.param.form;
-                         });
+INSTANTIATE_TEST_SUITE_P(Go, GoroutineLeakProfile, ::testing::ValuesIn(test::leak_profile_forms()),
+                         test::LeakProfileFormName());
 
 }  // namespace
 }  // namespace leakseek

@@ -52,6 +52,14 @@ std::string go_tool(const std::string& go) {
   return it->second;
 }
 
+std::vector<LeakProfileForm> leak_profile_forms() {
+  std::vector<LeakProfileForm> out;
+  for (const auto& go : go_versions())
+    if (go >= "go1.27")
+      for (const char* f : {"debug0", "debug1", "debug2"}) out.push_back({go, f});
+  return out;
+}
+
 std::string fixture_dir() {
   const char* d = std::getenv("LEAKSEEK_FIXTURES");
   return d ? d : LEAKSEEK_FIXTURES_DEFAULT;

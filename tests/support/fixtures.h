@@ -1,6 +1,7 @@
 #pragma once
 // Access to the Go-built fixtures (see testdata/go/README.md) and to the leakseek binary.
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,17 @@ std::string go_of(const std::string& set);
 bool is_extlink(const std::string& set);
 // The go command of Go version GO ("go1.23").
 std::string go_tool(const std::string& go);
+
+// One form of the goroutineleak fixture's leak profile ("debug0", "debug1", "debug2") from one
+// Go version that writes it (1.27 on).
+struct LeakProfileForm {
+  std::string go;
+  std::string form;
+};
+std::vector<LeakProfileForm> leak_profile_forms();
+inline void PrintTo(const LeakProfileForm& f, std::ostream* os) {
+  *os << f.go << " " << f.form;
+}
 // Names the instances of a test parameterised by go_versions() or heap_fixture_sets():
 // "go1.23-extlink" -> "go1_23_extlink", since gtest allows only letters, digits and underscores.
 inline std::string param_name(std::string s) {
@@ -25,6 +37,13 @@ inline std::string param_name(std::string s) {
     if (c == '.' || c == '-') c = '_';
   return s;
 }
+// "go1.27" "debug1" -> "go1_27_debug1".
+struct LeakProfileFormName {
+  template <typename Info>
+  std::string operator()(const Info& info) const {
+    return param_name(info.param.go) + "_" + info.param.form;
+  }
+};
 struct GoVersionName {
   template <typename Info>
   std::string operator()(const Info& info) const {

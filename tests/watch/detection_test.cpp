@@ -193,24 +193,7 @@ INSTANTIATE_TEST_SUITE_P(Go, Detection, testing::ValuesIn(test::go_versions()),
 // Go 1.27's goroutine leak profile in each form it is served in, as the daemon stores it: every
 // proven-leaked stack is an alert with its count; the parked workers, which main could still
 // wake, are not.
-struct LeakCase {
-  std::string go;
-  std::string form;
-};
-
-void PrintTo(const LeakCase& c, std::ostream* os) {
-  *os << c.go << " " << c.form;
-}
-
-std::vector<LeakCase> leak_cases() {
-  std::vector<LeakCase> out;
-  for (const auto& go : test::go_versions())
-    if (go >= "go1.27")
-      for (const char* f : {"debug0", "debug1", "debug2"}) out.push_back({go, f});
-  return out;
-}
-
-class GoroutineLeakDetection : public testing::TestWithParam<LeakCase> {};
+class GoroutineLeakDetection : public testing::TestWithParam<test::LeakProfileForm> {};
 
 TEST_P(GoroutineLeakDetection, ProvenLeakedStacksAreAlertedWithTheirCounts) {
   const auto facts = test::fixture_facts(GetParam().go, "goroutineleak");
@@ -252,12 +235,8 @@ TEST(GoroutineLeakSeries, AGoroutineDumpIsNotTakenForALeakProfile) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Go, GoroutineLeakDetection, testing::ValuesIn(leak_cases()),
-                         [](const auto& info) {
-                           std::string name = info.param.go + "_" + info.param.form;
-                           std::replace(name.begin(), name.end(), '.', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Go, GoroutineLeakDetection, testing::ValuesIn(test::leak_profile_forms()),
+                         test::LeakProfileFormName());
 
 SnapshotInfo info_at(int64_t id, SnapshotKind kind, int64_t minute) {
   SnapshotInfo info;
