@@ -23,13 +23,15 @@ bool looks_binary(std::span<const uint8_t> bytes) {
 }  // namespace
 
 goroutines::GoroutineDump read_goroutine_dump(std::span<const uint8_t> bytes,
-                                              const std::string& file) {
+                                              const std::string& file,
+                                              uint64_t max_inflated_bytes) {
   if (bytes.empty()) throw InputError(file, 0, "empty file: not a goroutine dump");
   bool gzip = bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
   if (gzip || looks_binary(bytes)) {
     // A goroutine profile holds one sample per distinct stack: far below the general limit.
-    PprofReadOptions options{.max_decompressed_bytes =
-                                 std::max<uint64_t>(bytes.size() * 64, 64 << 20)};
+    PprofReadOptions options{
+        .max_decompressed_bytes =
+            std::min(max_inflated_bytes, std::max<uint64_t>(bytes.size() * 64, 64 << 20))};
     return goroutines_from_profile(read_pprof(bytes, file, options), file);
   }
   std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());

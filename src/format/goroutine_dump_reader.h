@@ -10,8 +10,11 @@
 
 namespace leakseek::format {
 
+// max_inflated_bytes bounds what a gzip-compressed dump may inflate to, below the reader's own
+// limit (64 times the compressed size, at least 64 MiB).
 goroutines::GoroutineDump read_goroutine_dump(std::span<const uint8_t> bytes,
-                                              const std::string& file_name_for_errors);
+                                              const std::string& file_name_for_errors,
+                                              uint64_t max_inflated_bytes = UINT64_MAX);
 
 // The same for a file, memory-mapped while it is read.
 goroutines::GoroutineDump read_goroutine_dump_file(const std::string& path);

@@ -93,4 +93,8 @@ GrowthThresholds holding_thresholds(const GrowthThresholds& firing) {
   return h;
 }
 
+bool same_gc_cycle(const HeapCycle& earlier, const HeapCycle& later) {
+  return earlier.inuse_bytes == later.inuse_bytes && earlier.inuse_objects == later.inuse_objects;
+}
+
 }  // namespace leakseek::profiles

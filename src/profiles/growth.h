@@ -50,6 +50,20 @@ struct Growth {
   bool growing = false;
 };
 
+// The in-use totals of one heap profile.
+struct HeapCycle {
+  int64_t inuse_bytes = 0;
+  int64_t inuse_objects = 0;
+};
+
+// Go publishes the heap profile at the end of each GC cycle, so profiles taken between the same
+// two GCs are the same point in the heap's history however far apart they were fetched: as
+// points of a trend they would turn one step into a staircase of flat runs. They are told by
+// their identical in-use totals, bytes and objects (a new cycle on a service that allocates
+// moves at least one). The first of a run counts, as the nearest to the GC it shows, and so
+// does the latest while the run is the newest: a heap that has not changed since is news.
+bool same_gc_cycle(const HeapCycle& earlier, const HeapCycle& later);
+
 // Points in time order.
 Growth classify_growth(std::span<const GrowthPoint> points, const GrowthThresholds& t);
 

@@ -24,7 +24,8 @@ struct SiteValue {
 
 struct SnapshotValues {
   Snapshot snapshot;
-  size_t order = 0;  // position in which it was added, to order equal times stably
+  size_t order = 0;               // position in which it was added, to order equal times stably
+  std::optional<HeapCycle> heap;  // when the profile is a heap profile
   std::unordered_map<uint32_t, SiteValue> functions;  // global name id -> flat value
   std::unordered_map<uint32_t, SiteValue> stacks;     // global stack id -> value
 };
@@ -95,6 +96,22 @@ TrendBuilder::TrendBuilder(TrendOptions options) : state_(std::make_unique<State
 }
 TrendBuilder::~TrendBuilder() = default;
 
+namespace {
+
+std::optional<HeapCycle> heap_cycle(const Profile& p) {
+  const auto bytes = p.sample_type_index("inuse_space");
+  const auto objects = p.sample_type_index("inuse_objects");
+  if (!bytes || !objects) return std::nullopt;
+  HeapCycle c;
+  for (const auto& s : p.samples()) {
+    c.inuse_bytes += s.values[*bytes];
+    c.inuse_objects += s.values[*objects];
+  }
+  return c;
+}
+
+}  // namespace
+
 void TrendBuilder::add(const std::string& name, const Profile& p) {
   State& st = *state_;
   size_t type = st.sample_index(p);
@@ -111,6 +128,7 @@ void TrendBuilder::add(const std::string& name, const Profile& p) {
   SnapshotValues snap;
   snap.snapshot = {name, p.time_nanos(), 0};
   snap.order = st.snapshots.size();
+  snap.heap = heap_cycle(p);
   FunctionFrames frames(p);
   std::vector<uint32_t> global(frames.node_count());
   for (uint32_t n = 0; n < frames.node_count(); n++) global[n] = st.intern(frames.name(n));
@@ -150,6 +168,17 @@ TrendResult TrendBuilder::finish() {
                                   " have the same time_nanos: cannot order them in time");
 
   TrendResult r;
+  std::vector<SnapshotValues> points;
+  for (size_t i = 0; i < st.snapshots.size(); i++) {
+    auto& s = st.snapshots[i];
+    if (i + 1 < st.snapshots.size() && !points.empty() && points.back().heap && s.heap &&
+        same_gc_cycle(*points.back().heap, *s.heap)) {
+      r.same_gc_cycle.push_back(s.snapshot);
+      continue;
+    }
+    points.push_back(std::move(s));
+  }
+  st.snapshots = std::move(points);
   r.options = st.options;
   r.sample_type = *st.type;
   for (const auto& s : st.snapshots) r.snapshots.push_back(s.snapshot);

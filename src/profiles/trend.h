@@ -50,7 +50,10 @@ struct LeakSuspect {
 struct TrendResult {
   TrendOptions options;  // the thresholds the suspects were judged by (with the sampling period)
   ValueType sample_type;
-  std::vector<Snapshot> snapshots;  // time order
+  std::vector<Snapshot> snapshots;  // time order, the points of every series
+  // Heap profiles taken before the next GC of the one before them: the same heap, so not a
+  // point of their own (profiles::same_gc_cycle; the newest snapshot always counts).
+  std::vector<Snapshot> same_gc_cycle;
   // Per allocation site: value allocated directly in a function (its flat value), and per full
   // stack. Both sorted by slope, steepest growth first.
   std::vector<TrendSeries> functions;

@@ -98,6 +98,14 @@ std::string profile_trend_text(const profiles::TrendResult& t, size_t limit) {
   for (const auto& s : t.snapshots)
     out += fmt::format("  {}  total {:>11}  {}\n", utc(s.time_nanos), format_value(s.total, unit),
                        s.name);
+  if (!t.same_gc_cycle.empty()) {
+    out += fmt::format(
+        "Not counted: {} taken before the next GC (the same heap as the snapshot before):",
+        t.same_gc_cycle.size() == 1 ? "1 snapshot"
+                                    : fmt::format("{} snapshots", t.same_gc_cycle.size()));
+    for (const auto& s : t.same_gc_cycle) out += " " + s.name;
+    out += "\n";
+  }
 
   const auto& o = t.options.growth;
   // The rule in words, from the thresholds it was applied with.
@@ -133,6 +141,9 @@ nlohmann::json profile_trend_json(const profiles::TrendResult& t, size_t limit) 
   nlohmann::json snapshots = nlohmann::json::array();
   for (const auto& s : t.snapshots)
     snapshots.push_back({{"name", s.name}, {"time_nanos", s.time_nanos}, {"total", s.total}});
+  nlohmann::json same_gc = nlohmann::json::array();
+  for (const auto& s : t.same_gc_cycle)
+    same_gc.push_back({{"name", s.name}, {"time_nanos", s.time_nanos}, {"total", s.total}});
   nlohmann::json suspects = nlohmann::json::array();
   for (const auto& s : t.suspects) {
     nlohmann::json j = series_json(s.function, false);
@@ -151,6 +162,7 @@ nlohmann::json profile_trend_json(const profiles::TrendResult& t, size_t limit) 
             {"noise_sigmas", t.options.growth.noise_sigmas},
             {"min_recent_share", t.options.growth.min_recent_share}}},
           {"snapshots", std::move(snapshots)},
+          {"same_gc_cycle", std::move(same_gc)},
           {"suspects", std::move(suspects)},
           {"functions", sites_json(t.functions, limit, false)},
           {"stacks", sites_json(t.stacks, limit, true)}};

@@ -42,10 +42,12 @@ json target_json(const watch::TargetStatus* status, const watch::StoredTarget* s
   j["scraped"] = status != nullptr;
   if (!status) {
     j["up"] = false;
+    j["health"] = "";
     j["firing_alerts"] = 0;
     return j;
   }
   j["up"] = status->up;
+  j["health"] = status->health;
   j["last_error"] = status->last_error;
   j["last_scrape"] = optional_time(status->last_scrape_nanos);
   j["last_scrape_nanos"] = status->last_scrape_nanos;

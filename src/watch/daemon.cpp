@@ -56,6 +56,7 @@ struct TargetRun {
   int step = -1;  // index into `round` being fetched; -1 between rounds
   Clock::time_point round_start;
   std::string round_error;
+  bool round_timed_out = false;
   TargetStatus status;
   std::unique_ptr<TargetWindow> window;
   std::vector<Alert> firing;
@@ -183,6 +184,7 @@ struct Daemon::Impl {
     t.step = 0;
     t.round_start = Clock::now();
     t.round_error.clear();
+    t.round_timed_out = false;
     submit_step(t, index);
   }
 
@@ -194,15 +196,18 @@ struct Daemon::Impl {
   }
 
   SnapshotSeries extract(SnapshotKind kind, const ScrapeResult& r) {
+    // Bodies are kept as served; what they may inflate to is bounded here, while decoding.
+    const uint64_t inflated = config.body_limits.inflate_limit(r.body.size());
     switch (kind) {
       case SnapshotKind::heap:
-        return heap_snapshot_series(format::read_pprof(r.body, r.url));
+        return heap_snapshot_series(
+            format::read_pprof(r.body, r.url, {.max_decompressed_bytes = inflated}));
       case SnapshotKind::goroutine:
-        return goroutine_snapshot_series(format::read_goroutine_dump(r.body, r.url));
+        return goroutine_snapshot_series(format::read_goroutine_dump(r.body, r.url, inflated));
       case SnapshotKind::metrics:
         return metrics_snapshot_series(r.body, r.url);
       case SnapshotKind::goroutine_leak:
-        return goroutine_leak_snapshot_series(format::read_goroutine_dump(r.body, r.url));
+        return goroutine_leak_snapshot_series(format::read_goroutine_dump(r.body, r.url, inflated));
     }
     return {};
   }
@@ -217,6 +222,7 @@ struct Daemon::Impl {
     if (r.ok) endpoint.absent = false;
     if (!r.ok) {
       t.round_error = std::string(snapshot_kind_name(kind)) + ": " + r.url + ": " + r.error;
+      t.round_timed_out = r.timed_out;
       return;
     }
     SnapshotSeries series;
@@ -284,6 +290,7 @@ struct Daemon::Impl {
     t.status.last_scrape_seconds =
         std::chrono::duration<double>(Clock::now() - t.round_start).count();
     t.status.up = t.round_error.empty();
+    t.status.health = t.status.up ? "up" : t.round_timed_out ? "timed out" : "down";
     t.status.absent_endpoints = absent_endpoints(t);
     if (!t.round_error.empty()) {
       t.status.scrape_errors++;

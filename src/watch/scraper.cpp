@@ -18,14 +18,36 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Body bytes held by all running transfers, against the one budget.
+struct InFlight {
+  uint64_t bytes = 0;
+  uint64_t budget = 0;
+};
+
 // One fetch across all its attempts.
 struct Transfer {
   ScrapeRequest request;
   Clock::time_point submitted;
+  // The fetch's time runs from its first attempt, not from its submission: waiting for a free
+  // concurrency slot is not the target's slowness.
+  Clock::time_point started;
+  Clock::time_point deadline;  // of the whole fetch, retries included
   int attempts = 0;
   uint64_t max_body_bytes = 0;
+  InFlight* in_flight = nullptr;
   bool too_large = false;
+  bool over_budget = false;
   std::vector<uint8_t> body;
+
+  // Gives the body's bytes back to the budget.
+  void drop_body() { in_flight->bytes -= release_body().capacity(); }
+
+  // Moves the body out of the transfer; the caller gives its capacity back to the budget.
+  std::vector<uint8_t> release_body() {
+    std::vector<uint8_t> out;
+    out.swap(body);
+    return out;
+  }
 };
 
 size_t append_body(char* data, size_t size, size_t n, void* user) {
@@ -35,6 +57,21 @@ size_t append_body(char* data, size_t size, size_t n, void* user) {
     t->too_large = true;
     return 0;  // makes curl abort the transfer with CURLE_WRITE_ERROR
   }
+  // The budget counts capacity, which is what the bodies cost: growth doubles, as far as the
+  // budget and the cap allow, and then takes only what is needed.
+  const size_t need = t->body.size() + bytes;
+  const size_t capacity = t->body.capacity();
+  if (need > capacity) {
+    const uint64_t left = t->in_flight->budget - t->in_flight->bytes;
+    size_t grown = std::max<size_t>(need, std::min<uint64_t>(capacity * 2, t->max_body_bytes));
+    if (grown - capacity > left) grown = need;
+    if (grown - capacity > left) {
+      t->over_budget = true;
+      return 0;
+    }
+    t->body.reserve(grown);
+    t->in_flight->bytes += t->body.capacity() - capacity;
+  }
   t->body.insert(t->body.end(), data, data + bytes);
   return bytes;
 }
@@ -43,6 +80,7 @@ size_t append_body(char* data, size_t size, size_t n, void* user) {
 struct Outcome {
   bool ok = false;
   bool retriable = false;
+  bool timed_out = false;
   long http_status = 0;
   std::string error;
 };
@@ -60,6 +98,10 @@ bool is_retriable_transport_error(CURLcode code) {
   }
 }
 
+std::chrono::milliseconds elapsed(const Transfer& t, Clock::time_point now) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now - t.started);
+}
+
 }  // namespace
 
 struct Scraper::Impl {
@@ -73,9 +115,11 @@ struct Scraper::Impl {
   std::multimap<Clock::time_point, std::unique_ptr<Transfer>> retrying;
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> running;
   std::mt19937_64 rng{std::random_device{}()};
+  InFlight in_flight;
 
   explicit Impl(ScrapeOptions o) : options(std::move(o)) {
     if (options.max_concurrency == 0) options.max_concurrency = 1;
+    in_flight.budget = options.max_in_flight_bytes;
     init_curl_once();
     multi = curl_multi_init();
     if (!multi) throw std::runtime_error("cannot create a libcurl multi handle");
@@ -110,11 +154,18 @@ struct Scraper::Impl {
     return easy;
   }
 
-  void start(std::unique_ptr<Transfer> t) {
+  void start(std::unique_ptr<Transfer> t, Clock::time_point now) {
     CURL* easy = take_handle();
+    if (t->attempts == 0) {
+      t->started = now;
+      t->deadline = now + options.timeout;
+    }
     t->attempts++;
     t->too_large = false;
-    t->body.clear();
+    t->over_budget = false;
+    // An attempt may use what the fetch has left, so retries never stretch it past its timeout.
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(t->deadline - now).count();
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(left, 1)));
     curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
     if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
@@ -133,15 +184,28 @@ struct Scraper::Impl {
     while (!queued.empty() && running.size() < options.max_concurrency) {
       auto t = std::move(queued.front());
       queued.pop_front();
-      start(std::move(t));
+      start(std::move(t), now);
     }
   }
 
-  Outcome outcome_of(CURL* easy, CURLcode code, const Transfer& t) const {
+  Outcome outcome_of(CURL* easy, CURLcode code, const Transfer& t, Clock::time_point now) const {
     Outcome o;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &o.http_status);
     if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
       o.error = fmt::format("response larger than {} bytes", options.max_body_bytes);
+    } else if (t.over_budget) {
+      o.error = fmt::format("in-flight budget of {} bytes exhausted by all transfers together",
+                            options.max_in_flight_bytes);
+      o.retriable = true;
+    } else if (code == CURLE_OPERATION_TIMEDOUT) {
+      curl_off_t connected_us = 0;
+      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
+      // A connect timeout may pass on another attempt; a transfer timeout spent the fetch's time.
+      o.retriable = connected_us == 0;
+      o.error = fmt::format("{} after {}{}", connected_us == 0 ? "connect timed out" : "timed out",
+                            format_duration(elapsed(t, now)),
+                            t.attempts > 1 ? fmt::format(" ({} attempts)", t.attempts) : "");
+      o.timed_out = true;
     } else if (code != CURLE_OK) {
       o.error = transfer_error_message(easy, code);
       o.retriable = is_retriable_transport_error(code);
@@ -159,15 +223,19 @@ struct Scraper::Impl {
     if (it == running.end()) return;
     std::unique_ptr<Transfer> t = std::move(it->second);
     running.erase(it);
-    Outcome o = outcome_of(easy, code, *t);
+    auto now = Clock::now();
+    Outcome o = outcome_of(easy, code, *t, now);
     curl_multi_remove_handle(multi, easy);
     idle_handles.push_back(easy);
 
-    auto now = Clock::now();
     if (!o.ok && o.retriable && t->attempts <= options.retries) {
       auto due = now + retry_backoff(options.backoff, t->attempts, rng);
-      retrying.emplace(due, std::move(t));
-      return;
+      // A retry that could not start before the fetch's deadline would only time out.
+      if (due < t->deadline) {
+        t->drop_body();
+        retrying.emplace(due, std::move(t));
+        return;
+      }
     }
     ScrapeResult r;
     r.tag = t->request.tag;
@@ -175,7 +243,14 @@ struct Scraper::Impl {
     r.ok = o.ok;
     r.http_status = o.http_status;
     r.error = std::move(o.error);
-    if (o.ok) r.body = std::move(t->body);
+    r.timed_out = o.timed_out;
+    // The body leaves the budget with the result: the caller holds it only while it handles it.
+    if (o.ok) {
+      r.body = t->release_body();
+      in_flight.bytes -= r.body.capacity();
+    } else {
+      t->drop_body();
+    }
     r.attempts = t->attempts;
     r.seconds = std::chrono::duration<double>(now - t->submitted).count();
     done.push_back(std::move(r));
@@ -221,6 +296,7 @@ void Scraper::submit(ScrapeRequest request) {
   t->request = std::move(request);
   t->submitted = Clock::now();
   t->max_body_bytes = impl_->options.max_body_bytes;
+  t->in_flight = &impl_->in_flight;
   impl_->queued.push_back(std::move(t));
 }
 
@@ -230,6 +306,10 @@ std::vector<ScrapeResult> Scraper::poll(std::chrono::milliseconds wait) {
 
 size_t Scraper::pending() const {
   return impl_->pending();
+}
+
+uint64_t Scraper::in_flight_bytes() const {
+  return impl_->in_flight.bytes;
 }
 
 }  // namespace leakseek::watch

@@ -14,7 +14,10 @@ struct TargetStatus {
   std::string name;
   std::string url;
   std::map<std::string, std::string> labels;
-  bool up = false;                 // the last scrape succeeded
+  bool up = false;  // the last scrape succeeded
+  // "up", "down" (refused, errors, bad bodies) or "timed out" (a fetch ran out of its timeout:
+  // a slow or stalled target), from the last scrape; "" before the first.
+  std::string health;
   std::string last_error;          // of the last failed scrape
   int64_t last_scrape_nanos = 0;   // wall clock of the last completed scrape
   double last_scrape_seconds = 0;  // how long it took, all endpoints

@@ -2,6 +2,8 @@
 
 #include <unordered_map>
 
+#include "profiles/growth.h"
+
 namespace leakseek::watch {
 
 uint64_t stack_hash(const Frames& frames) {
@@ -47,10 +49,25 @@ void TargetWindow::add(const SnapshotInfo& info, const std::vector<SiteValue>& s
 void TargetWindow::add_point(Point point) {
   auto& points = kinds_[static_cast<int>(point.info.kind)];
   const int64_t now = point.info.time_nanos;
+  // A heap profile from before the next GC repeats the point of that GC: it is stored, and
+  // counted only as the newest point, replacing the run's earlier newest.
+  if (point.info.kind == SnapshotKind::heap) {
+    auto cycle = [](const Point& p) {
+      return profiles::HeapCycle{p.info.total, p.info.total_count};
+    };
+    if (!points.empty() && points.back().repeat) {
+      const bool same = profiles::same_gc_cycle(cycle(points.back()), cycle(point));
+      points.pop_back();
+      point.repeat = same;
+      heap_repeats_++;
+    } else if (!points.empty()) {
+      point.repeat = profiles::same_gc_cycle(cycle(points.back()), cycle(point));
+    }
+  }
   // The newest point always stands; an older one is kept only if it is far enough from the one
   // before it, so the window holds evenly spread points plus the latest.
   const int64_t spacing = window_nanos_ / static_cast<int64_t>(kMaxPoints);
-  if (points.size() >= 2 &&
+  if (!point.repeat && points.size() >= 2 &&
       points.back().info.time_nanos - points[points.size() - 2].info.time_nanos < spacing)
     points.pop_back();
   points.push_back(std::move(point));

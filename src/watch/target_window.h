@@ -46,6 +46,8 @@ class TargetWindow {
            std::map<std::string, double> scalars);
 
   TargetHistory history() const;
+  // Heap snapshots not counted because they repeat the one before (profiles::same_gc_cycle).
+  uint64_t heap_repeats() const { return heap_repeats_; }
 
  private:
   struct Site {
@@ -57,6 +59,7 @@ class TargetWindow {
     SnapshotInfo info;
     std::vector<Site> sites;
     std::map<std::string, double> scalars;
+    bool repeat = false;  // a heap profile of the same GC cycle as the point before it
   };
 
   void add_point(Point point);
@@ -65,6 +68,7 @@ class TargetWindow {
   int64_t window_nanos_;
   StackPool* pool_;
   std::deque<Point> kinds_[kSnapshotKinds];
+  uint64_t heap_repeats_ = 0;
 };
 
 }  // namespace leakseek::watch

@@ -215,12 +215,19 @@ class Reader {
     }
     if (auto n = root["scrape"]) {
       only(n, "scrape",
-           {"timeout", "connect_timeout", "max_body", "concurrency", "retries", "backoff"});
+           {"timeout", "connect_timeout", "max_body", "max_in_flight", "max_inflated",
+            "max_inflate_ratio", "concurrency", "retries", "backoff"});
       auto ms = [](int64_t nanos) { return std::chrono::milliseconds(nanos / 1'000'000); };
       if (n["timeout"]) c.scrape.timeout = ms(duration(n["timeout"], "timeout"));
       if (n["connect_timeout"])
         c.scrape.connect_timeout = ms(duration(n["connect_timeout"], "connect_timeout"));
       if (n["max_body"]) c.scrape.max_body_bytes = bytes(n["max_body"], "max_body");
+      if (n["max_in_flight"])
+        c.scrape.max_in_flight_bytes = bytes(n["max_in_flight"], "max_in_flight");
+      if (n["max_inflated"])
+        c.body_limits.max_inflated_bytes = bytes(n["max_inflated"], "max_inflated");
+      if (n["max_inflate_ratio"])
+        c.body_limits.max_inflate_ratio = number(n["max_inflate_ratio"], "max_inflate_ratio");
       if (n["concurrency"]) c.scrape.max_concurrency = count(n["concurrency"], "concurrency");
       if (n["retries"]) c.scrape.retries = static_cast<int>(count(n["retries"], "retries"));
       if (n["backoff"]) c.scrape.backoff = ms(duration(n["backoff"], "backoff"));
@@ -382,6 +389,15 @@ std::pair<std::string, int> split_listen_address(const std::string& listen) {
   return {host.empty() ? "127.0.0.1" : host, port};
 }
 
+uint64_t BodyLimits::inflate_limit(uint64_t served_bytes) const {
+  const double by_ratio = max_inflate_ratio * static_cast<double>(served_bytes);
+  const uint64_t ratio_limit =
+      by_ratio >= static_cast<double>(max_inflated_bytes)
+          ? max_inflated_bytes
+          : std::max<uint64_t>(static_cast<uint64_t>(by_ratio), kRatioFloorBytes);
+  return std::min(max_inflated_bytes, ratio_limit);
+}
+
 void finish_watch_config(WatchConfig& c) {
   if (c.targets.empty())
     throw std::invalid_argument("no targets: give their URLs or a config file");
@@ -410,6 +426,10 @@ void finish_watch_config(WatchConfig& c) {
   if (hold > c.window_nanos) throw std::invalid_argument("for must be at most the window");
   for (auto* g : {&c.thresholds.heap, &c.thresholds.site, &c.thresholds.goroutine})
     g->min_span_nanos = hold;
+  if (c.scrape.max_in_flight_bytes < c.scrape.max_body_bytes)
+    throw std::invalid_argument("scrape.max_in_flight must be at least scrape.max_body");
+  if (c.body_limits.max_inflate_ratio < 1)
+    throw std::invalid_argument("scrape.max_inflate_ratio must be at least 1");
   const auto [host, port] = split_listen_address(c.listen);
   if (!is_loopback_host(host) && c.token.empty())
     throw std::invalid_argument("listening on " + printable(host) +

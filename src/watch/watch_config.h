@@ -21,6 +21,19 @@ struct TargetConfig {
   std::map<std::string, std::string> labels;
 };
 
+// How far a scraped body may inflate when it is decoded: gzip is inflated while streaming and
+// stops at the smaller of max_inflated_bytes and max_inflate_ratio times the served size, so a
+// small gzip bomb costs what the limit allows and no more. Go's pprof bodies inflate about
+// 3-10 times; a body of zeros, about 1000 times.
+struct BodyLimits {
+  uint64_t max_inflated_bytes = 256ull << 20;
+  double max_inflate_ratio = 64;
+  // Under this the ratio is not applied: tiny profiles compress poorly anyway.
+  static constexpr uint64_t kRatioFloorBytes = 16ull << 20;
+
+  uint64_t inflate_limit(uint64_t served_bytes) const;
+};
+
 struct WatchConfig {
   std::vector<TargetConfig> targets;
   int64_t interval_nanos = int64_t{15} * 1'000'000'000;
@@ -36,6 +49,7 @@ struct WatchConfig {
   std::string metrics_path = "/metrics";
   std::string goroutine_leak_path = "/debug/pprof/goroutineleak?debug=1";
   ScrapeOptions scrape;
+  BodyLimits body_limits;
   DetectionThresholds thresholds;
   RetentionPolicy retention;
   int64_t resolve_after_nanos = 0;  // 0: two intervals

@@ -133,6 +133,42 @@ INSTANTIATE_TEST_SUITE_P(GoVersions, TrendFixture, ::testing::ValuesIn(test::go_
                            return s;
                          });
 
+// heap.repeat was taken after heap.2 with no GC between: the same heap at a later time. It is
+// no point of its own, unless it is the newest snapshot, and the verdicts do not change.
+TEST_P(TrendFixture, AProfileFromBeforeTheNextGCIsNotAPoint) {
+  auto l = load(GetParam());
+  const std::string dir =
+      test::fixture_dir() + "/" + GetParam() + "/" + l.facts["directory"].get<std::string>() + "/";
+  const std::string repeat = dir + l.facts["repeat_profile"].get<std::string>();
+  const size_t after = l.facts["repeat_after"].get<size_t>();
+  ASSERT_LT(after + 1, l.files.size());
+
+  auto with_repeat = l.files;
+  with_repeat.push_back(repeat);
+  const auto r = trend_of(with_repeat);
+  const auto plain = trend_of(l.files);
+  ASSERT_EQ(r.snapshots.size(), l.files.size());
+  ASSERT_EQ(r.same_gc_cycle.size(), 1u);
+  EXPECT_EQ(r.same_gc_cycle[0].name, repeat);
+  EXPECT_EQ(r.same_gc_cycle[0].total, r.snapshots[after].total);
+  EXPECT_GT(r.same_gc_cycle[0].time_nanos, r.snapshots[after].time_nanos);
+  EXPECT_LT(r.same_gc_cycle[0].time_nanos, r.snapshots[after + 1].time_nanos);
+  ASSERT_EQ(r.suspects.size(), plain.suspects.size());
+  for (size_t i = 0; i < r.suspects.size(); i++) {
+    EXPECT_EQ(r.suspects[i].function.frames, plain.suspects[i].function.frames);
+    EXPECT_EQ(r.suspects[i].function.values, plain.suspects[i].function.values);
+    EXPECT_DOUBLE_EQ(r.suspects[i].function.slope_per_hour,
+                     plain.suspects[i].function.slope_per_hour);
+  }
+
+  // As the newest snapshot it counts: the heap has not changed since is news.
+  std::vector<std::string> upto(l.files.begin(), l.files.begin() + after + 1);
+  upto.push_back(repeat);
+  const auto newest = trend_of(upto);
+  EXPECT_EQ(newest.snapshots.size(), upto.size());
+  EXPECT_TRUE(newest.same_gc_cycle.empty());
+}
+
 TEST(TrendBuilder, SnapshotsAtTheSameTimeAreRefused) {
   auto l = load("go1.23");
   profiles::TrendBuilder b({});

@@ -404,6 +404,7 @@ TEST(DetectionRules, TheWindowKeepsEvenlySpreadPointsAndTheNewest) {
     s.sites.push_back({stack, i, 1});
     auto info = info_at(i + 1, SnapshotKind::heap, 0);
     info.time_nanos = kStart + int64_t{i} * 1'000'000'000;
+    info.total = i;  // a GC between every two snapshots
     window.add(info, s);
   }
   const auto h = window.history();
@@ -496,6 +497,55 @@ void fill_heap(TargetWindow& window, const std::vector<std::string>& stack, int 
     info.total_count = s.total_count;
     window.add(info, s);
   }
+}
+
+// A leak scraped every 10 s whose heap profile moves only at each GC, every 50 s: five scrapes
+// of each cycle. Each GC is one point, at its first scrape, plus the newest scrape; the steps do
+// not dilute the trend, and the alert opens and stays open through every flat run.
+TEST(GrowthRule, ScrapesBetweenTheSameTwoGCsAreOnePoint) {
+  StackPool pool;
+  TargetWindow window("api", 30 * kMinute, pool);
+  const std::vector<std::string> stack{"main.leak"};
+  DetectionThresholds t;
+  for (auto* g : {&t.heap, &t.site, &t.goroutine}) g->min_span_nanos = 5 * kMinute;
+  std::set<std::string> open;
+  int opened_at = -1, closed = 0;
+  for (int i = 0; i < 120; i++) {
+    const int64_t cycle = i / 5;
+    SnapshotSeries s;
+    s.total = (cycle + 1) * 4 * 1024 * 1024;
+    s.total_count = s.total / 4096;
+    s.sites.push_back({stack, s.total, s.total_count});
+    s.scalars["heap.sample_period"] = 512 * 1024;
+    auto info = info_at(i + 1, SnapshotKind::heap, 0);
+    info.time_nanos = kStart + int64_t{i} * 10'000'000'000;
+    info.total = s.total;
+    info.total_count = s.total_count;
+    window.add(info, s);
+    const auto h = window.history();
+    // One point per cycle seen, plus the newest scrape when it repeats its cycle.
+    const size_t cycles = static_cast<size_t>(cycle) + 1;
+    if (i % 5 == 0) {
+      EXPECT_EQ(h.heap.size(), cycles) << i;  // 50 s apart: none thinned out
+      EXPECT_EQ(h.heap.back().time_nanos, info.time_nanos);
+    } else {
+      EXPECT_EQ(h.heap.back().id, i + 1);
+      EXPECT_EQ(h.heap[h.heap.size() - 2].total, s.total);
+      EXPECT_EQ(h.heap[h.heap.size() - 2].time_nanos, info.time_nanos - (i % 5) * 10'000'000'000);
+    }
+    for (size_t k = 1; k + 1 < h.heap.size(); k++) EXPECT_NE(h.heap[k].total, h.heap[k - 1].total);
+    const auto findings = detect(h, t, open);
+    const bool firing = find(findings, AlertKind::site_growth, "main.leak") != nullptr;
+    if (firing && open.empty()) opened_at = i;
+    if (!firing && !open.empty()) closed++;
+    open.clear();
+    if (firing) open.insert(find(findings, AlertKind::site_growth, "main.leak")->key);
+  }
+  EXPECT_EQ(window.heap_repeats(), 120u - 24u - 1u);
+  // Five minutes of growth (the `for`) after the first point, then never resolved.
+  EXPECT_GE(opened_at, 30);
+  EXPECT_LE(opened_at, 36);
+  EXPECT_EQ(closed, 0);
 }
 
 TEST(GrowthRule, ACacheThatWarmsUpAndPlateausIsNotALeak) {

@@ -182,9 +182,104 @@ TEST(Scraper, SlowTargetTimesOutWithoutDelayingAFastOne) {
   const ScrapeResult& slow = arrived[1];
   EXPECT_EQ(slow.tag, 1u);
   EXPECT_FALSE(slow.ok);
-  EXPECT_NE(slow.error.find("timeout"), std::string::npos) << slow.error;
+  EXPECT_EQ(slow.error.rfind("timed out after 2.", 0), 0u) << slow.error;
+  EXPECT_TRUE(slow.timed_out);
   EXPECT_EQ(slow.http_status, 0);
   EXPECT_GE(slow.seconds, 1.9);
+}
+
+// A target that keeps the connection busy with a byte now and then: curl's transfer timeout
+// must end the whole fetch, retries included, and say it timed out.
+TEST(Scraper, TricklingTargetTimesOutWithinTheTimeoutRetriesIncluded) {
+  LocalHttpServer server;
+  server.handle("GET", "/trickle", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/octet-stream",
+                                     [&](size_t, httplib::DataSink& sink) {
+                                       server.wait_unless_stopped(200ms);
+                                       return sink.write("x", 1);
+                                     });
+  });
+  server.start();
+  ScrapeOptions o = fast_options();
+  o.timeout = 1500ms;
+  o.retries = 3;
+  Scraper scraper(o);
+  ScrapeResult r = fetch_one(scraper, server.url("/trickle"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.error.rfind("timed out after ", 0), 0u) << r.error;
+  EXPECT_EQ(r.attempts, 1);  // the timeout is spent: no retry could pass within it
+  EXPECT_GE(r.seconds, 1.4);
+  EXPECT_LT(r.seconds, 3.0);
+  EXPECT_EQ(scraper.in_flight_bytes(), 0u);
+}
+
+// A refused connection is retried, but never past the fetch's timeout.
+TEST(Scraper, RetriesStopAtTheFetchTimeout) {
+  ScrapeOptions o = fast_options();
+  o.timeout = 600ms;
+  o.backoff = 400ms;
+  o.retries = 5;
+  Scraper scraper(o);
+  ScrapeResult r =
+      fetch_one(scraper, "http://127.0.0.1:" + std::to_string(test::closed_port()) + "/x");
+  EXPECT_FALSE(r.ok);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.error, "connection refused");
+  // 400 ms ±25%, then 800 ms: the second retry would start past 600 ms.
+  EXPECT_EQ(r.attempts, 2);
+  EXPECT_LT(r.seconds, 1.0);
+}
+
+// Endless bodies from several targets at once: together they never hold more than the budget,
+// each is cut, and a small body beside them still arrives.
+TEST(Scraper, EndlessBodiesShareOneInFlightBudget) {
+  const std::string chunk(64 * 1024, 'e');
+  LocalHttpServer server;
+  server.handle("GET", "/endless", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider(
+        "application/octet-stream",
+        [&](size_t, httplib::DataSink& sink) { return sink.write(chunk.data(), chunk.size()); });
+  });
+  server.handle("GET", "/small", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(std::string(1000, 's'), "text/plain");
+  });
+  server.start();
+  ScrapeOptions o = fast_options();
+  o.max_body_bytes = 3 << 20;
+  o.max_in_flight_bytes = 4 << 20;
+  o.retries = 1;
+  o.backoff = 50ms;
+  Scraper scraper(o);
+  for (uint64_t i = 0; i < 4; i++) scraper.submit({i, server.url("/endless")});
+  scraper.submit({9, server.url("/small")});
+  std::vector<ScrapeResult> all;
+  uint64_t peak = 0;
+  auto end = std::chrono::steady_clock::now() + 30s;
+  while (scraper.pending() > 0 && std::chrono::steady_clock::now() < end) {
+    for (auto& r : scraper.poll(5ms)) all.push_back(std::move(r));
+    peak = std::max(peak, scraper.in_flight_bytes());
+  }
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_LE(peak, o.max_in_flight_bytes);
+  EXPECT_GT(peak, o.max_body_bytes / 2);  // the endless bodies did fill it
+  EXPECT_EQ(scraper.in_flight_bytes(), 0u);
+  size_t budget_errors = 0;
+  for (const auto& r : all) {
+    if (r.tag == 9) {
+      EXPECT_TRUE(r.ok) << r.error;
+      EXPECT_EQ(r.body.size(), 1000u);
+      continue;
+    }
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.body.empty());
+    const bool over_cap = r.error == "response larger than 3145728 bytes";
+    const bool over_budget = r.error.rfind("in-flight budget of 4194304 bytes exhausted", 0) == 0;
+    EXPECT_TRUE(over_cap || over_budget) << r.error;
+    budget_errors += over_budget;
+  }
+  // Four endless bodies cannot all fit in a budget of one and a third bodies.
+  EXPECT_GT(budget_errors, 0u);
 }
 
 TEST(Scraper, BodyOverTheCapFailsWithoutRetry) {

@@ -269,7 +269,7 @@ function renderTargets() {
       onkeydown: (e) => { if (e.key === 'Enter') selectTarget(t.name); },
     },
     el('div', { class: 'target-line' },
-      el('span', { class: 'dot ' + (t.up ? 'up' : 'down'), title: t.up ? 'up' : 'down' }),
+      el('span', { class: 'dot ' + (t.up ? 'up' : 'down'), title: t.health || (t.up ? 'up' : 'down') }),
       el('span', { class: 'target-name' }, t.name),
       firing ? el('span', { class: 'badge firing', title: firing + ' firing alerts' }, String(firing)) : null),
     el('div', { class: 'target-figures' },
@@ -279,6 +279,9 @@ function renderTargets() {
         ? el('span', { class: 'leaked', title: 'goroutines the GC proved can never wake (goroutine leak profile)' },
           'leaked ', el('b', {}, fmtCount(t.goroutines_leaked)))
         : null),
+    t.health === 'timed out'
+      ? el('div', { class: 'target-absent', title: t.last_error || '' }, 'timed out')
+      : null,
     (t.absent_endpoints || []).length
       ? el('div', { class: 'target-absent', title: 'optional endpoints this target answers with 404' },
         'not served: ' + t.absent_endpoints.join(', '))

@@ -13,6 +13,11 @@
 //
 // MemProfileRate is 1, so every allocation is sampled and the profiles hold
 // exact sizes rather than statistical estimates.
+//
+// One more profile, heap.repeat.pb.gz, is taken right after heap.2.pb.gz
+// without a collection in between (GC is off): Go publishes the heap profile
+// at the end of each GC cycle, so it shows the same heap as heap.2.pb.gz at a
+// later time, as two scrapes between the same pair of GCs do.
 package main
 
 import (
@@ -96,10 +101,13 @@ type facts struct {
 	MemProfileRate int      `json:"mem_profile_rate"`
 	Directory      string   `json:"directory"` // beside FACTSFILE
 	Profiles       []string `json:"profiles"`  // file names in Directory, in time order
-	Leaky          site     `json:"leaky"`
-	Steady         site     `json:"steady"`
-	Vanishing      site     `json:"vanishing"`
-	Appearing      site     `json:"appearing"`
+	// Taken after Profiles[RepeatAfter] and before the next, with no GC since it.
+	RepeatProfile string `json:"repeat_profile"`
+	RepeatAfter   int    `json:"repeat_after"`
+	Leaky         site   `json:"leaky"`
+	Steady        site   `json:"steady"`
+	Vanishing     site   `json:"vanishing"`
+	Appearing     site   `json:"appearing"`
 }
 
 func fail(format string, args ...any) {
@@ -110,6 +118,10 @@ func fail(format string, args ...any) {
 func writeHeapProfile(path string) {
 	// The heap profile shows the heap as of the last completed GC.
 	runtime.GC()
+	writeProfileAsOfLastGC(path)
+}
+
+func writeProfileAsOfLastGC(path string) {
 	f, err := os.Create(path)
 	if err != nil {
 		fail("%v", err)
@@ -168,6 +180,8 @@ func main() {
 		Steady:         site{Function: "main.steadyAlloc"},
 		Vanishing:      site{Function: "main.vanishingAlloc"},
 		Appearing:      site{Function: "main.appearingAlloc"},
+		RepeatProfile:  "heap.repeat.pb.gz",
+		RepeatAfter:    2,
 	}
 	// Everything main keeps is made before the first snapshot, so that only
 	// the sites above change between snapshots.
@@ -198,6 +212,10 @@ func main() {
 		f.Vanishing.Bytes = append(f.Vanishing.Bytes, v)
 		f.Appearing.Bytes = append(f.Appearing.Bytes, a)
 		time.Sleep(snapshotPause)
+		if i == f.RepeatAfter {
+			writeProfileAsOfLastGC(filepath.Join(dir, f.RepeatProfile))
+			time.Sleep(snapshotPause)
+		}
 	}
 
 	js, err := json.MarshalIndent(f, "", "  ")
