@@ -55,7 +55,16 @@ Growth classify_growth(std::span<const GrowthPoint> points, const GrowthThreshol
     hours.push_back(static_cast<double>(p.time_nanos - points.front().time_nanos) / kNanosPerHour);
     values.push_back(p.value);
   }
-  g.stats = series_stats(hours, values);
+  // A heap profile shows the heap of the last GC until the next one, so each point weighs the
+  // time until the next point; the newest, the mean gap. When GCs come unevenly (often while a
+  // cache fills and the heap is small, rarely once it holds), the fit sees the heap as it was
+  // over time, not as often as it was published. Evenly spaced points all weigh the same.
+  std::vector<double> weights(points.size(), 1.0);
+  if (points.size() >= 2) {
+    for (size_t i = 0; i + 1 < points.size(); i++) weights[i] = hours[i + 1] - hours[i];
+    weights.back() = hours.back() / static_cast<double>(points.size() - 1);
+  }
+  g.stats = series_stats(hours, values, weights);
   g.first = points.front().value;
   g.last = points.back().value;
   g.span_hours = hours.back();
@@ -69,8 +78,9 @@ Growth classify_growth(std::span<const GrowthPoint> points, const GrowthThreshol
     half++;
   const bool recent_known = points.size() - half >= 2;
   if (recent_known)
-    g.recent_slope =
-        series_stats(std::span(hours).subspan(half), std::span(values).subspan(half)).slope;
+    g.recent_slope = series_stats(std::span(hours).subspan(half), std::span(values).subspan(half),
+                                  std::span(weights).subspan(half))
+                         .slope;
   const bool recent_ok =
       t.min_recent_share <= 0 ||
       (recent_known && g.recent_slope > t.min_recent_share * t.min_slope_per_hour);

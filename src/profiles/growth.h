@@ -2,8 +2,8 @@
 // The one rule for "this series grows", used by `leakseek profile trend` and by every growth
 // alert of `leakseek watch` (sites, goroutine stacks, the whole heap), so the two never give
 // different verdicts on the same snapshots. A series grows when it climbs steadily (slope and
-// R²), by enough (rise), over enough points and time, and by more than the heap profile's own
-// sampling noise could explain.
+// R², by least squares weighted by the time each point stood for), by enough (rise), over enough
+// points and time, and by more than the heap profile's own sampling noise could explain.
 #include <cstdint>
 #include <span>
 

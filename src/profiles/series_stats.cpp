@@ -2,7 +2,8 @@
 
 namespace leakseek::profiles {
 
-SeriesStats series_stats(std::span<const double> x, std::span<const int64_t> y) {
+SeriesStats series_stats(std::span<const double> x, std::span<const int64_t> y,
+                         std::span<const double> weights) {
   SeriesStats s;
   const size_t n = y.size();
   if (n == 0) return s;
@@ -15,19 +16,23 @@ SeriesStats series_stats(std::span<const double> x, std::span<const int64_t> y) 
                    : rises        ? Monotonicity::kIncreasing
                    : falls        ? Monotonicity::kDecreasing
                                   : Monotonicity::kConstant;
-  double mx = 0, my = 0;
+  if (s.monotonicity == Monotonicity::kConstant) return s;  // exactly flat, whatever the weights
+  auto w = [&](size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+  double mx = 0, my = 0, total = 0;
   for (size_t i = 0; i < n; i++) {
-    mx += x[i];
-    my += static_cast<double>(y[i]);
+    mx += w(i) * x[i];
+    my += w(i) * static_cast<double>(y[i]);
+    total += w(i);
   }
-  mx /= static_cast<double>(n);
-  my /= static_cast<double>(n);
+  if (total <= 0) return s;
+  mx /= total;
+  my /= total;
   double sxx = 0, sxy = 0, syy = 0;
   for (size_t i = 0; i < n; i++) {
     double dx = x[i] - mx, dy = static_cast<double>(y[i]) - my;
-    sxx += dx * dx;
-    sxy += dx * dy;
-    syy += dy * dy;
+    sxx += w(i) * dx * dx;
+    sxy += w(i) * dx * dy;
+    syy += w(i) * dy * dy;
   }
   if (sxx == 0) return s;
   s.slope = sxy / sxx;

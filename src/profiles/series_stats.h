@@ -22,8 +22,10 @@ struct SeriesStats {
 };
 
 // x and y have the same length; x values need not be evenly spaced but must not all be equal
-// for the slope to be nonzero.
-SeriesStats series_stats(std::span<const double> x, std::span<const int64_t> y);
+// for the slope to be nonzero. With weights (the same length, none negative), the line is fitted
+// by weighted least squares and R² is the weighted share; without, every point weighs 1.
+SeriesStats series_stats(std::span<const double> x, std::span<const int64_t> y,
+                         std::span<const double> weights = {});
 
 const char* monotonicity_name(Monotonicity m);
 

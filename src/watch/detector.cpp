@@ -110,20 +110,26 @@ void add_heap_growth(const TargetHistory& h, const DetectionThresholds& t,
 }
 
 void add_new_groups(const TargetHistory& h, const DetectionThresholds& t,
-                    std::vector<Finding>& out) {
+                    const std::set<std::string>& open, std::vector<Finding>& out) {
   if (h.goroutine.size() < 2) return;
   const int64_t first_id = h.goroutine.front().id;
   const int64_t last_id = h.goroutine.back().id;
   for (const auto& s : h.goroutine_sites) {
     if (s.points.empty() || s.points.back().snapshot_id != last_id) continue;
+    const std::string key = site_key(h.target, AlertKind::goroutine_group, s.frames);
+    // Once open, the alert is about the group, not its newness: it holds while the group keeps
+    // half its threshold, so a group that stays does not resolve when the window slides past
+    // its appearance.
+    const int64_t n = s.points.back().value;
+    const bool holds = open.contains(key) && 2 * n >= t.new_group_min_goroutines;
     const bool new_in_window = std::none_of(
         s.points.begin(), s.points.end(), [&](const auto& p) { return p.snapshot_id == first_id; });
-    if (!new_in_window || s.points.back().value < t.new_group_min_goroutines) continue;
+    if (!holds && (!new_in_window || n < t.new_group_min_goroutines)) continue;
     Finding f;
     f.kind = AlertKind::goroutine_group;
     f.target = h.target;
     f.site = site_name(s.frames, true);
-    f.key = site_key(h.target, f.kind, s.frames);
+    f.key = key;
     f.stack = s.frames;
     f.snapshot_ids = ids_of(s.points);
     f.numbers = {{"goroutines", static_cast<double>(s.points.back().value)}};
@@ -359,7 +365,7 @@ std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t
   add_site_findings(h.target, AlertKind::site_growth, heap_sites, false, t, open, out);
   const auto goroutine_sites = site_trends(h.goroutine, h.goroutine_sites, t.goroutine);
   add_site_findings(h.target, AlertKind::goroutine_growth, goroutine_sites, true, t, open, out);
-  add_new_groups(h, t, out);
+  add_new_groups(h, t, open, out);
   add_queue_stalls(h, t, out);
   add_goroutine_leaks(h, t, out);
   return out;

@@ -3,8 +3,9 @@
 #
 # Every Go program outside testdata/go (the examples and the benchmark generators) builds and
 # runs with every supported Go version, and leakseek reads what it writes: the batch programs
-# run at small sizes, the two servers (examples/leakyservice, bench/go/faketargets) are built
-# and vetted, and the leaky service is started and scraped once. A missing toolchain fails.
+# run at small sizes, the servers (examples/leakyservice, bench/go/faketargets and the test
+# services under testdata/services, which the watch tests run) are built and vetted, and the
+# leaky service is started and scraped once. A missing toolchain fails.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -28,7 +29,8 @@ for ver in go1.19 go1.23 go1.26 go1.27; do
     dir="$out/$ver"
     mkdir -p "$dir"
     for prog in examples/leakycache examples/leakyservice bench/go/bigheap bench/go/bigprofile \
-        bench/go/goroutinedump bench/go/faketargets; do
+        bench/go/goroutinedump bench/go/faketargets testdata/services/watchscenario \
+        testdata/services/hostiletarget; do
         name="$(basename "$prog")"
         (cd "$root/$prog" && "$go" vet . && "$go" build -o "$dir/$name" .) ||
             fail "$ver: $prog does not build"

@@ -26,6 +26,7 @@ class ChildProcess {
                                            std::chrono::milliseconds limit);
   // The last lines of stderr, for failure messages.
   std::string stderr_tail() const;
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

@@ -89,9 +89,14 @@ std::string slurp(int fd) {
 }
 }  // namespace
 
-CommandResult run_leakseek(const std::vector<std::string>& args) {
+std::string leakseek_binary() {
   const char* bin = std::getenv("LEAKSEEK_BIN");
-  if (!bin) bin = LEAKSEEK_BIN_DEFAULT;
+  return bin ? bin : LEAKSEEK_BIN_DEFAULT;
+}
+
+CommandResult run_leakseek(const std::vector<std::string>& args) {
+  const std::string binary = leakseek_binary();
+  const char* bin = binary.c_str();
   char out_tmpl[] = "/tmp/leakseek-out-XXXXXX";
   char err_tmpl[] = "/tmp/leakseek-err-XXXXXX";
   int out_fd = mkstemp(out_tmpl), err_fd = mkstemp(err_tmpl);

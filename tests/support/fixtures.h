@@ -63,6 +63,9 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
+// build/leakseek, or $LEAKSEEK_BIN.
+std::string leakseek_binary();
+
 // Runs the leakseek binary with these arguments (no shell).
 CommandResult run_leakseek(const std::vector<std::string>& args);
 // A fresh directory under /tmp, removed with all it holds when this goes out of scope. Throws

@@ -395,6 +395,32 @@ TEST(DetectionRules, ALargeNewGoroutineGroupIsReportedOnce) {
   EXPECT_EQ(find(findings, AlertKind::goroutine_group, "main.serve"), nullptr);
 }
 
+// Once the window has slid past the group's appearance it is no longer new: an open alert holds
+// while the group keeps half the threshold, and resolves when it drains; a closed one stays shut.
+TEST(DetectionRules, AnOpenGoroutineGroupAlertHoldsWhileTheGroupStays) {
+  StackPool pool;
+  TargetWindow window("api", 10 * kMinute, pool);
+  const std::vector<std::string> stack{"runtime.gopark", "runtime.chanrecv1", "main.wait"};
+  auto add = [&](int minute, int64_t members) {
+    SnapshotSeries s;
+    s.sites.push_back({{"runtime.gopark", "main.serve"}, 5, 5});
+    if (members > 0) s.sites.push_back({stack, members, members});
+    window.add(info_at(minute + 1, SnapshotKind::goroutine, minute), s);
+  };
+  for (int m = 0; m < 3; m++) add(m, m == 0 ? 0 : 150);
+  const auto first = detect(window.history(), {});
+  const Finding* fresh = find(first, AlertKind::goroutine_group, "main.wait");
+  ASSERT_NE(fresh, nullptr);
+  const std::set<std::string> open{fresh->key};
+  for (int m = 3; m < 20; m++) add(m, 150);  // the appearance has left the 10-minute window
+  EXPECT_NE(find(detect(window.history(), {}, open), AlertKind::goroutine_group, "main.wait"),
+            nullptr);
+  EXPECT_EQ(find(detect(window.history(), {}), AlertKind::goroutine_group, "main.wait"), nullptr);
+  add(20, 40);  // drained below half the threshold
+  EXPECT_EQ(find(detect(window.history(), {}, open), AlertKind::goroutine_group, "main.wait"),
+            nullptr);
+}
+
 TEST(DetectionRules, TheWindowKeepsEvenlySpreadPointsAndTheNewest) {
   StackPool pool;
   TargetWindow window("api", 10 * kMinute, pool);
