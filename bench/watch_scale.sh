@@ -33,29 +33,7 @@ export GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE="$WORK/.
 (cd "$ROOT/examples/leakyservice" && "$GO" build -o "$WORK/leakyservice" .)
 (cd "$ROOT/bench/go/faketargets" && "$GO" build -o "$WORK/faketargets" .)
 
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# Starts a program that prints "listening on http://ADDR" first; sets $url. Its stdin is a FIFO
-# held open here, so it stops when this script does.
-start_listener() {
-  local name=$1; shift
-  mkfifo "$WORK/$name.in"
-  "$@" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  pids+=($!)
-  exec {fd}>"$WORK/$name.in"
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$WORK/$name.out" | head -1)
-    [ -n "$url" ] && return 0
-    sleep 0.1
-  done
-  echo "watch_scale.sh: $name did not start" >&2
-  exit 1
-}
+source "$ROOT/bench/lib/listeners.sh"
 
 echo "recording 10 heap profiles of the leaky service, 2 s apart ..."
 start_listener service "$WORK/leakyservice" -listen 127.0.0.1:0

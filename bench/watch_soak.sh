@@ -32,32 +32,10 @@ done
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
-export GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE="$WORK/.gocache"
+export GO111MODULE=on GOFLAGS=-mod=mod GOWORK=off GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE="$WORK/.gocache"
 (cd "$ROOT/testdata/services/watchscenario" && "$GO" build -o "$WORK/watchscenario" .)
 
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# Starts a program that prints "listening on http://ADDR" first; sets $url. Its stdin is a FIFO
-# held open here, so it stops when this script does.
-start_listener() {
-  local name=$1; shift
-  mkfifo "$WORK/$name.in"
-  "$@" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  pids+=($!)
-  exec {fd}>"$WORK/$name.in"
-  for _ in $(seq 100); do
-    url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' "$WORK/$name.out" | head -1)
-    [ -n "$url" ] && return 0
-    sleep 0.1
-  done
-  echo "watch_soak.sh: $name did not start" >&2
-  exit 1
-}
+source "$ROOT/bench/lib/listeners.sh"
 
 declare -A urls
 start_listener warmup "$WORK/watchscenario" -scenario warmup -cache-bytes $((64 << 20)) -warmup 2m

@@ -29,12 +29,15 @@ for ver in go1.19 go1.23 go1.26 go1.27; do
     dir="$out/$ver"
     mkdir -p "$dir"
     for prog in examples/leakycache examples/leakyservice bench/go/bigheap bench/go/bigprofile \
-        bench/go/goroutinedump bench/go/faketargets testdata/services/watchscenario \
-        testdata/services/hostiletarget; do
+        bench/go/goroutinedump bench/go/faketargets; do
         name="$(basename "$prog")"
         (cd "$root/$prog" && "$go" vet . && "$go" build -o "$dir/$name" .) ||
             fail "$ver: $prog does not build"
     done
+    # The test services are one module (a shared package, no dependencies).
+    (cd "$root/testdata/services" && GO111MODULE=on GOFLAGS=-mod=mod "$go" vet ./... &&
+        GO111MODULE=on GOFLAGS=-mod=mod "$go" build -o "$dir/" ./watchscenario ./hostiletarget) ||
+        fail "$ver: testdata/services does not build"
 
     # The batch generators, at sizes that take a moment, read back by leakseek.
     timeout 120 "$dir/leakycache" "$dir/leakycache.dump" >"$dir/leakycache.out" ||

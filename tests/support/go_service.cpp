@@ -11,8 +11,10 @@ namespace leakseek::test {
 std::string build_go_service(const std::string& go, const std::string& name,
                              const std::string& dir) {
   const std::string out = dir + "/" + name;
+  // One module without dependencies: nothing to fetch, no go.sum.
   const std::string cmd = std::string("cd '") + LEAKSEEK_SOURCE_DIR + "/testdata/services/" + name +
-                          "' && GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 '" +
+                          "' && GO111MODULE=on GOFLAGS=-mod=mod GOWORK=off GOTOOLCHAIN=local "
+                          "CGO_ENABLED=0 '" +
                           go_tool(go) + "' build -o '" + out + "' . >'" + out + ".build' 2>&1";
   return std::system(cmd.c_str()) == 0 ? out : "";
 }

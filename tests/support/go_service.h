@@ -5,7 +5,7 @@
 
 namespace leakseek::test {
 
-// Builds testdata/services/NAME (standard library only) with Go version `go` ("go1.26") into
+// Builds testdata/services/NAME (one module, standard library only) with Go `go` ("go1.26") into
 // DIR/NAME and returns that path; "" when the build fails (its output goes to DIR/NAME.build).
 std::string build_go_service(const std::string& go, const std::string& name,
                              const std::string& dir);

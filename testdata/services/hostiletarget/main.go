@@ -47,17 +47,15 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	_ "net/http/pprof" // registers /debug/pprof/ on http.DefaultServeMux, served under /good
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"leakseek.test/services/internal/loopback"
 )
 
 var modes = []string{"bomb", "endless", "slow", "stall", "silent", "good"}
@@ -241,31 +239,6 @@ func serveStats(bombInflated int64) http.HandlerFunc {
 	}
 }
 
-// exitWhenStdinCloses ends the process when the parent that holds the other end of the stdin
-// pipe goes away. Only for pipes: /dev/null would end it at once, and a terminal has Ctrl-C.
-func exitWhenStdinCloses() {
-	info, err := os.Stdin.Stat()
-	if err != nil || info.Mode()&os.ModeNamedPipe == 0 {
-		return
-	}
-	go func() {
-		io.Copy(io.Discard, os.Stdin)
-		os.Exit(0)
-	}()
-}
-
-func isLoopback(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
 	bombBytes := flag.Int64("bomb-bytes", 1<<30, "bytes of zeros the /bomb/ body inflates to")
@@ -278,15 +251,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "hostiletarget: -bomb-bytes %d: must not be negative\n", *bombBytes)
 		os.Exit(2)
 	}
-	if !isLoopback(*listen) {
-		fmt.Fprintf(os.Stderr, "hostiletarget: -listen %s: only loopback addresses\n", *listen)
-		os.Exit(2)
-	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "hostiletarget: %v\n", err)
-		os.Exit(2)
-	}
+	ln := loopback.Listen("hostiletarget", *listen)
 
 	// Compressing 1 GiB takes a few seconds of CPU: it is done while the server already
 	// listens, and a /bomb/ request that comes first waits for it.
@@ -314,19 +279,5 @@ func main() {
 		fmt.Fprintf(w, "hostiletarget: try /%s/debug/pprof/heap or /debug/hostile/stats\n", strings.Join(modes, "/..., /"))
 	})
 
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
-	go func() {
-		<-signals
-		os.Exit(0)
-	}()
-	exitWhenStdinCloses()
-
-	// os.Stdout is unbuffered: the line reaches a parent reading the pipe at once.
-	fmt.Printf("listening on http://%s\n", ln.Addr())
-	server := &http.Server{Handler: mux}
-	if err := server.Serve(ln); err != nil {
-		fmt.Fprintf(os.Stderr, "hostiletarget: %v\n", err)
-		os.Exit(1)
-	}
+	loopback.Serve("hostiletarget", ln, mux)
 }

@@ -57,17 +57,15 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"math/rand"
-	"net"
 	"net/http"
 	_ "net/http/pprof" // registers /debug/pprof/ on http.DefaultServeMux
 	"os"
-	"os/signal"
 	"runtime"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"leakseek.test/services/internal/loopback"
 )
 
 const (
@@ -400,31 +398,6 @@ func serveStatus(scenario string) http.HandlerFunc {
 	}
 }
 
-// exitWhenStdinCloses ends the process when the parent that holds the other end of the stdin
-// pipe goes away. Only for pipes: /dev/null would end it at once, and a terminal has Ctrl-C.
-func exitWhenStdinCloses() {
-	info, err := os.Stdin.Stat()
-	if err != nil || info.Mode()&os.ModeNamedPipe == 0 {
-		return
-	}
-	go func() {
-		io.Copy(io.Discard, os.Stdin)
-		os.Exit(0)
-	}()
-}
-
-func isLoopback(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
 func main() {
 	scenario := flag.String("scenario", "", "steady, warmup, swings, delayed or stops (required)")
 	listen := flag.String("listen", "127.0.0.1:0", "loopback address to serve pprof on (port 0: any free port)")
@@ -451,15 +424,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "watchscenario: unexpected arguments %q\n", flag.Args())
 		os.Exit(2)
 	}
-	if !isLoopback(*listen) {
-		fmt.Fprintf(os.Stderr, "watchscenario: -listen %s: only loopback addresses, since pprof tells anyone who asks about this process\n", *listen)
-		os.Exit(2)
-	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "watchscenario: %v\n", err)
-		os.Exit(2)
-	}
+	ln := loopback.Listen("watchscenario", *listen)
 
 	if *seed == 0 {
 		*seed = time.Now().UnixNano()
@@ -491,18 +456,5 @@ func main() {
 		fmt.Fprintf(w, "watchscenario %s: see /debug/pprof/ and /debug/scenario\n", *scenario)
 	})
 
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
-	go func() {
-		<-signals
-		os.Exit(0)
-	}()
-	exitWhenStdinCloses()
-
-	// os.Stdout is unbuffered: the line reaches a parent reading the pipe at once.
-	fmt.Printf("listening on http://%s\n", ln.Addr())
-	if err := http.Serve(ln, nil); err != nil {
-		fmt.Fprintf(os.Stderr, "watchscenario: %v\n", err)
-		os.Exit(1)
-	}
+	loopback.Serve("watchscenario", ln, http.DefaultServeMux)
 }

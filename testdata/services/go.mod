@@ -1,0 +1,3 @@
+module leakseek.test/services
+
+go 1.19
