@@ -103,6 +103,10 @@ GrowthThresholds holding_thresholds(const GrowthThresholds& firing) {
   return h;
 }
 
+GrowthSummary summary_of(const Growth& g) {
+  return {g.first, g.last, g.stats.slope, g.stats.r2, g.noise, g.stats.monotonicity};
+}
+
 bool same_gc_cycle(const HeapCycle& earlier, const HeapCycle& later) {
   return earlier.inuse_bytes == later.inuse_bytes && earlier.inuse_objects == later.inuse_objects;
 }

@@ -64,6 +64,17 @@ struct HeapCycle {
 // does the latest while the run is the newest: a heap that has not changed since is news.
 bool same_gc_cycle(const HeapCycle& earlier, const HeapCycle& later);
 
+// What trend results and watch report of one series' growth, in the series' unit per hour.
+struct GrowthSummary {
+  int64_t first = 0, last = 0;
+  double slope_per_hour = 0;
+  double r2 = 0;
+  double noise = 0;  // one standard error of the rise from sampling
+  Monotonicity monotonicity = Monotonicity::kConstant;
+};
+
+GrowthSummary summary_of(const Growth& g);
+
 // Points in time order.
 Growth classify_growth(std::span<const GrowthPoint> points, const GrowthThresholds& t);
 

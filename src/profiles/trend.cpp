@@ -80,12 +80,7 @@ struct TrendBuilder::State {
     s.min = *std::min_element(s.values.begin(), s.values.end());
     s.max = *std::max_element(s.values.begin(), s.values.end());
     const Growth g = classify_growth(points, options.growth);
-    s.first = g.first;
-    s.last = g.last;
-    s.slope_per_hour = g.stats.slope;
-    s.r2 = g.stats.r2;
-    s.noise = g.noise;
-    s.monotonicity = g.stats.monotonicity;
+    static_cast<GrowthSummary&>(s) = summary_of(g);
     s.suspect = g.growing;
     return s;
   }

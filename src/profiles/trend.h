@@ -26,16 +26,12 @@ struct Snapshot {
 };
 
 // One site's value in every snapshot, in time order; 0 where the site has no samples.
-struct TrendSeries {
+struct TrendSeries : GrowthSummary {
   // A function site: the one function name. A stack site: the stack, leaf first.
   std::vector<std::string> frames;
   std::vector<int64_t> values;
-  int64_t first = 0, last = 0, min = 0, max = 0;
-  size_t present = 0;  // snapshots in which the site has samples
-  double slope_per_hour = 0;
-  double r2 = 0;
-  double noise = 0;  // sampling error of the rise (profiles/growth.h)
-  Monotonicity monotonicity = Monotonicity::kConstant;
+  int64_t min = 0, max = 0;
+  size_t present = 0;    // snapshots in which the site has samples
   bool suspect = false;  // grows by the growth rule (profiles::classify_growth)
 };
 

@@ -328,12 +328,7 @@ std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
       trend.points.push_back(
           {snapshots[i].id, snapshots[i].time_nanos, points[i].value, points[i].count});
     const auto g = profiles::classify_growth(points, growth);
-    trend.first = g.first;
-    trend.last = g.last;
-    trend.slope_per_hour = g.stats.slope;
-    trend.r2 = g.stats.r2;
-    trend.noise = g.noise;
-    trend.monotonicity = g.stats.monotonicity;
+    static_cast<profiles::GrowthSummary&>(trend) = profiles::summary_of(g);
     trend.growing = g.growing;
     trend.holding = g.growing || profiles::classify_growth(points, holding).growing;
     out.push_back(std::move(trend));

@@ -27,17 +27,12 @@ struct DetectionThresholds {
 };
 
 // One site's growth over the window.
-struct SiteTrend {
+struct SiteTrend : profiles::GrowthSummary {
   int64_t stack_id = 0;
   std::vector<std::string> frames;  // innermost first
   std::vector<SeriesPoint> points;  // inside the window, time order, absent snapshots as 0
-  int64_t first = 0, last = 0;
-  double slope_per_hour = 0;
-  double r2 = 0;
-  double noise = 0;  // sampling error of the rise (heap sites)
-  profiles::Monotonicity monotonicity = profiles::Monotonicity::kConstant;
-  bool growing = false;  // the growth rule holds (profiles::classify_growth)
-  bool holding = false;  // its relaxed form holds: an open alert on this site stays open
+  bool growing = false;             // the growth rule holds (profiles::classify_growth)
+  bool holding = false;             // its relaxed form holds: an open alert on this site stays open
 };
 
 // Trends of every site with a point among `snapshots` (the kind's snapshots in the window, so
