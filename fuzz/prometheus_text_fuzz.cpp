@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "format/prometheus_text_reader.h"
-#include "report/prometheus_metrics.h"
+#include "watch/render/prometheus_metrics.h"
 #include "util/input_error.h"
 
 namespace {
@@ -24,7 +24,7 @@ std::string written(const Metrics& metrics) {
     text += s.name;
     text += '{';
     for (const auto& [name, value] : s.labels)
-      text += name + "=\"" + leakseek::report::prometheus_label_value(value) + "\",";
+      text += name + "=\"" + leakseek::watch::render::prometheus_label_value(value) + "\",";
     text += "} ";
     std::snprintf(number, sizeof number, "%.17g", s.value);
     text += number;

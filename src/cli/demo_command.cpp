@@ -15,7 +15,7 @@
 #include "cli/commands.h"
 #include "cli/heap_common.h"
 #include "cli/watch_runner.h"
-#include "report/alert_text.h"
+#include "watch/render/alert_text.h"
 
 namespace leakseek::cli {
 
@@ -117,7 +117,7 @@ class Service {
 };
 
 void print_alert(const watch::Alert& a) {
-  fmt::print("\n{}", report::alert_text(a));
+  fmt::print("\n{}", watch::render::alert_text(a));
   std::fflush(stdout);
 }
 

@@ -15,9 +15,9 @@
 #include "profiles/diff.h"
 #include "report/goroutine_json.h"
 #include "report/profile_diff.h"
-#include "report/watch_json.h"
 #include "util/input_error.h"
 #include "watch/api_error.h"
+#include "watch/render/watch_json.h"
 
 namespace leakseek::watch {
 
@@ -98,17 +98,17 @@ json api_targets(const Store& store, const StatusBoard& board) {
   for (const auto& status : board.targets()) {
     auto it = std::find_if(stored.begin(), stored.end(),
                            [&](const StoredTarget& t) { return t.name == status.name; });
-    out.push_back(report::target_json(&status, it == stored.end() ? nullptr : &*it));
+    out.push_back(render::target_json(&status, it == stored.end() ? nullptr : &*it));
     seen.insert(status.name);
   }
   for (const auto& t : stored)
-    if (!seen.count(t.name)) out.push_back(report::target_json(nullptr, &t));
+    if (!seen.count(t.name)) out.push_back(render::target_json(nullptr, &t));
   return {{"targets", std::move(out)}};
 }
 
 json api_alerts(const Store& store, bool include_resolved) {
   json out = json::array();
-  for (const auto& a : store.alerts(include_resolved)) out.push_back(report::alert_json(a));
+  for (const auto& a : store.alerts(include_resolved)) out.push_back(render::alert_json(a));
   return {{"alerts", std::move(out)}};
 }
 
@@ -119,7 +119,7 @@ json api_snapshots(const Store& store, const std::string& target, SnapshotKind k
   size_t skip = snapshots.size() > limit ? snapshots.size() - limit : 0;
   json out = json::array();
   for (size_t i = skip; i < snapshots.size(); i++)
-    out.push_back(report::snapshot_info_json(snapshots[i], t.name));
+    out.push_back(render::snapshot_info_json(snapshots[i], t.name));
   return {{"target", t.name},
           {"kind", snapshot_kind_name(kind)},
           {"omitted", skip},
@@ -139,7 +139,7 @@ json api_series(const Store& store, const std::string& target, SnapshotKind kind
     std::reverse(thinned.begin(), thinned.end());
     snapshots = std::move(thinned);
   }
-  return report::total_series_json(t.name, kind, snapshots);
+  return render::total_series_json(t.name, kind, snapshots);
 }
 
 json api_trends(const Store& store, const std::string& target, SnapshotKind kind,
@@ -160,12 +160,12 @@ json api_trends(const Store& store, const std::string& target, SnapshotKind kind
   auto trends = site_trends(snapshots, series, growth);
   size_t total = trends.size();
   if (trends.size() > limit) trends.resize(limit);
-  return report::site_trends_json(t.name, kind, window_nanos, snapshots.size(), trends, total);
+  return render::site_trends_json(t.name, kind, window_nanos, snapshots.size(), trends, total);
 }
 
 json api_snapshot(const Store& store, int64_t snapshot_id) {
   auto s = known_snapshot(store, snapshot_id);
-  return report::snapshot_detail_json(s, target_name(store, s.target_id), store.scalars(s.id));
+  return render::snapshot_detail_json(s, target_name(store, s.target_id), store.scalars(s.id));
 }
 
 RawSnapshot api_snapshot_raw(const Store& store, int64_t snapshot_id) {
@@ -189,7 +189,7 @@ json api_snapshot_goroutines(const Store& store, int64_t snapshot_id) {
   auto suspects = goroutines::find_leak_suspects(grouping);
   auto finalizer = goroutines::find_finalizer_goroutine(dump);
   report::GoroutineReport r{dump, grouping, goroutines::GroupBy::stack, finalizer, suspects};
-  return {{"snapshot", report::snapshot_info_json(s, target_name(store, s.target_id))},
+  return {{"snapshot", render::snapshot_info_json(s, target_name(store, s.target_id))},
           {"goroutines", report::goroutine_report_json(r)}};
 }
 
@@ -209,8 +209,8 @@ json api_diff(const Store& store, int64_t base_id, int64_t new_id) {
   auto current_raw = stored_body(store, current);
   std::string target = target_name(store, base.target_id);
   json out{{"kind", snapshot_kind_name(base.kind)},
-           {"base", report::snapshot_info_json(base, target)},
-           {"new", report::snapshot_info_json(current, target)}};
+           {"base", render::snapshot_info_json(base, target)},
+           {"new", render::snapshot_info_json(current, target)}};
   if (base.kind == SnapshotKind::heap) {
     auto b = read_heap_profile(base, base_raw);
     auto c = read_heap_profile(current, current_raw);

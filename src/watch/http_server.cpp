@@ -9,11 +9,11 @@
 #include <stdexcept>
 #include <thread>
 
-#include "report/prometheus_metrics.h"
 #include "watch/api_error.h"
 #include "watch/api_params.h"
 #include "watch/api_queries.h"
 #include "watch/http_auth.h"
+#include "watch/render/prometheus_metrics.h"
 #include "watch/store.h"
 #include "watch/ui_assets.h"
 
@@ -113,8 +113,8 @@ struct HttpServer::Impl {
     }
 
     server.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(report::prometheus_metrics(board.targets(), board.store_bytes()),
-                      std::string(report::kPrometheusContentType));
+      res.set_content(render::prometheus_metrics(board.targets(), board.store_bytes()),
+                      std::string(render::kPrometheusContentType));
     });
 
     server.Get("/api/targets", with_store([this](const Store& store, const httplib::Request&,

@@ -11,8 +11,8 @@
 #include <stdexcept>
 #include <thread>
 
-#include "report/alert_payloads.h"
 #include "watch/http_client_curl.h"
+#include "watch/render/alert_payloads.h"
 
 namespace leakseek::watch {
 
@@ -223,7 +223,7 @@ struct Notifier::Impl {
 
       if (r.config.kind == ReceiverKind::stdout_log) {
         if (options.log) {
-          std::fprintf(options.log, "%s\n", report::alert_log_line(alert).c_str());
+          std::fprintf(options.log, "%s\n", render::alert_log_line(alert).c_str());
           std::fflush(options.log);
         }
         count(&Counters::sent);
@@ -259,10 +259,10 @@ struct Notifier::Impl {
     nlohmann::json body;
     switch (r.config.kind) {
       case ReceiverKind::webhook:
-        body = report::webhook_payload(d.alerts.front(), options.ui_base_url);
+        body = render::webhook_payload(d.alerts.front(), options.ui_base_url);
         break;
       case ReceiverKind::slack:
-        body = report::slack_payload(d.alerts.front(), options.ui_base_url);
+        body = render::slack_payload(d.alerts.front(), options.ui_base_url);
         break;
       case ReceiverKind::alertmanager: {
         std::vector<Alert> alerts = d.alerts;
@@ -271,7 +271,7 @@ struct Notifier::Impl {
         int64_t hold =
             std::chrono::duration_cast<std::chrono::nanoseconds>(3 * options.resend_interval)
                 .count();
-        body = report::alertmanager_payload(alerts, options.ui_base_url, wall_nanos() + hold);
+        body = render::alertmanager_payload(alerts, options.ui_base_url, wall_nanos() + hold);
         break;
       }
       case ReceiverKind::stdout_log:

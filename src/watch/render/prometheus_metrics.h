@@ -9,7 +9,7 @@
 
 #include "watch/status_board.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
 
 inline constexpr std::string_view kPrometheusContentType =
     "text/plain; version=0.0.4; charset=utf-8";
@@ -21,4 +21,4 @@ std::string prometheus_metrics(const std::vector<watch::TargetStatus>& targets,
 // A label value as the format wants it: backslash, double quote and newline escaped.
 std::string prometheus_label_value(std::string_view value);
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

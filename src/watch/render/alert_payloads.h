@@ -9,7 +9,7 @@
 
 #include "watch/watch_model.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
 
 // Where the UI shows an alert: "UI_BASE/#/alerts/ID"; "" when ui_base_url is empty.
 std::string alert_url(const watch::Alert& alert, const std::string& ui_base_url);
@@ -44,4 +44,4 @@ const char* alertmanager_alertname(watch::AlertKind kind);
 // The time is the last evaluation while firing and the resolve time once resolved.
 std::string alert_log_line(const watch::Alert& alert);
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

@@ -5,7 +5,7 @@
 
 #include "watch/watch_model.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
 
 // One evidence number as text: sizes for heap figures ("1.4 MiB", "711.7 MiB/h"), R² with three
 // decimals, counts as whole numbers.
@@ -14,4 +14,4 @@ std::string evidence_number(watch::AlertKind kind, const std::string& name, doub
 // Several lines, each ending in a newline; at most max_frames stack frames.
 std::string alert_text(const watch::Alert& alert, size_t max_frames = 12);
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

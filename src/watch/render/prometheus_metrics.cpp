@@ -1,4 +1,4 @@
-#include "report/prometheus_metrics.h"
+#include "watch/render/prometheus_metrics.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,7 @@
 #include <functional>
 #include <optional>
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
 
 namespace {
 
@@ -102,4 +102,4 @@ std::string prometheus_metrics(const std::vector<TargetStatus>& targets, int64_t
   return out;
 }
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

@@ -1,4 +1,4 @@
-#include "report/alert_payloads.h"
+#include "watch/render/alert_payloads.h"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,11 @@
 
 #include "report/units.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
 namespace {
 
+using report::rfc3339_utc;
+using report::rfc3339_utc_exact;
 using watch::Alert;
 using watch::AlertKind;
 using watch::AlertState;
@@ -227,4 +229,4 @@ TEST(AlertPayloads, LogLine) {
 }
 
 }  // namespace
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

@@ -1,4 +1,4 @@
-#include "report/alert_text.h"
+#include "watch/render/alert_text.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,9 @@
 
 #include "report/units.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
+
+using report::human_bytes;
 
 namespace {
 
@@ -50,4 +52,4 @@ std::string alert_text(const watch::Alert& alert, size_t max_frames) {
   return out;
 }
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

@@ -1,10 +1,12 @@
-#include "report/watch_json.h"
+#include "watch/render/watch_json.h"
 
 #include <fmt/format.h>
 
 #include "report/units.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
+
+using report::rfc3339_utc_exact;
 
 using nlohmann::json;
 
@@ -156,4 +158,4 @@ json site_trends_json(const std::string& target, watch::SnapshotKind kind, int64
           {"sites", std::move(sites)}};
 }
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

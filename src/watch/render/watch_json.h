@@ -15,7 +15,7 @@
 #include "watch/store.h"
 #include "watch/watch_model.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
 
 // "2024-05-01T12:00:00.123456789Z"; trailing zeros of the fraction are dropped.
 std::string rfc3339(int64_t unix_nanos);
@@ -40,4 +40,4 @@ nlohmann::json site_trends_json(const std::string& target, watch::SnapshotKind k
                                 int64_t window_nanos, size_t snapshots_in_window,
                                 const std::vector<watch::SiteTrend>& trends, size_t total_sites);
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render

@@ -1,4 +1,4 @@
-#include "report/alert_payloads.h"
+#include "watch/render/alert_payloads.h"
 
 #include <fmt/format.h>
 
@@ -6,7 +6,11 @@
 
 #include "report/units.h"
 
-namespace leakseek::report {
+namespace leakseek::watch::render {
+
+using report::rfc3339_utc;
+
+using report::human_bytes;
 
 namespace {
 
@@ -306,4 +310,4 @@ std::string alert_log_line(const Alert& a) {
   return line;
 }
 
-}  // namespace leakseek::report
+}  // namespace leakseek::watch::render
