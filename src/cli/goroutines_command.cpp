@@ -9,10 +9,9 @@
 #include "cli/fail_on.h"
 #include "cli/heap_common.h"
 #include "format/goroutine_dump_reader.h"
-#include "goroutines/finalizer_goroutine.h"
 #include "goroutines/goroutine_diff.h"
 #include "goroutines/goroutine_groups.h"
-#include "goroutines/leak_suspects.h"
+#include "goroutines/goroutine_report.h"
 #include "report/goroutine_json.h"
 #include "report/goroutine_text.h"
 
@@ -64,16 +63,11 @@ void run(const GoroutinesArgs& a) {
     return;
   }
   auto dump = format::read_goroutine_dump_file(a.dump);
-  auto grouping = goroutines::group_goroutines(dump, {.by = by, .include_runtime_owned = a.all});
-  // Suspects are whole stacks, whatever the display grouping: a top frame shared by unrelated
-  // stacks is not "the same goroutine many times".
-  goroutines::Grouping by_stack = by == goroutines::GroupBy::stack
-                                      ? goroutines::Grouping{}
-                                      : goroutines::group_goroutines(dump, {});
-  const auto& suspect_groups = by == goroutines::GroupBy::stack ? grouping : by_stack;
-  auto suspects = goroutines::find_leak_suspects(suspect_groups, {.min_count = a.min_count});
-  auto finalizer = goroutines::find_finalizer_goroutine(dump);
-  report::GoroutineReport r{dump, grouping, by, finalizer, suspects};
+  const auto r =
+      goroutines::goroutine_report(dump, {.groups = {.by = by, .include_runtime_owned = a.all},
+                                          .suspects = {.min_count = a.min_count}});
+  const auto& suspects = r.suspects;
+  const auto& finalizer = r.finalizer;
   if (a.json)
     fmt::print("{}\n", report::goroutine_report_json(r).dump(2));
   else

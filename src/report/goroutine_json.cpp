@@ -74,10 +74,10 @@ json goroutine_report_json(const GoroutineReport& r) {
            {"blocked", f.blocked},
            {"found_by", sv(f.found_by)}};
   }
-  return {{"form", goroutines::dump_form_name(r.dump.form)},
-          {"reason", sv(r.dump.reason)},
+  return {{"form", goroutines::dump_form_name(r.dump->form)},
+          {"reason", sv(r.dump->reason)},
           {"total", r.grouping.total},
-          {"leak_profile", r.dump.leak_profile},
+          {"leak_profile", r.dump->leak_profile},
           {"proven_leaked", r.grouping.leaked},
           {"hidden_runtime_owned", r.grouping.hidden_runtime_owned},
           {"group_by", group_by_name(r.group_by)},

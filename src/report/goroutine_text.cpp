@@ -83,8 +83,8 @@ std::string goroutine_report_text(const GoroutineReport& r) {
                        : 0;
   out += fmt::format(
       "{} goroutine {}{}: {}, {} shown in {} (grouped by {})",
-      goroutines::dump_form_name(r.dump.form), r.dump.leak_profile ? "leak profile" : "dump",
-      r.dump.reason.empty() ? "" : fmt::format(" ({})", r.dump.reason),
+      goroutines::dump_form_name(r.dump->form), r.dump->leak_profile ? "leak profile" : "dump",
+      r.dump->reason.empty() ? "" : fmt::format(" ({})", r.dump->reason),
       plural(r.grouping.total, "goroutine", "goroutines"), shown,
       plural(r.grouping.groups.size(), "group", "groups"), group_by_name(r.group_by));
   if (r.grouping.hidden_runtime_owned > 0)

@@ -185,10 +185,7 @@ json api_snapshot_goroutines(const Store& store, int64_t snapshot_id) {
                                     snapshot_kind_name(s.kind)));
   auto raw = stored_body(store, s);
   auto dump = read_dump(s, raw);
-  auto grouping = goroutines::group_goroutines(dump, {});
-  auto suspects = goroutines::find_leak_suspects(grouping);
-  auto finalizer = goroutines::find_finalizer_goroutine(dump);
-  report::GoroutineReport r{dump, grouping, goroutines::GroupBy::stack, finalizer, suspects};
+  const auto r = goroutines::goroutine_report(dump);
   return {{"snapshot", render::snapshot_info_json(s, target_name(store, s.target_id))},
           {"goroutines", report::goroutine_report_json(r)}};
 }

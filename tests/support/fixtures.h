@@ -63,6 +63,7 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
+
 // build/leakseek, or $LEAKSEEK_BIN.
 std::string leakseek_binary();
 

@@ -14,6 +14,7 @@
 #include "format/pprof_writer.h"
 #include "format/prometheus_text_reader.h"
 #include "profiles/diff.h"
+#include "support/fixtures.h"
 #include "watch/api_error.h"
 #include "watch/api_params.h"
 #include "watch/http_auth.h"
@@ -355,6 +356,11 @@ TEST_F(HttpServerTest, GoroutineGroupsOfASnapshot) {
   ASSERT_FALSE(g["groups"].empty());
   EXPECT_EQ(g["groups"][0]["count"], 40);
   EXPECT_EQ(g["groups"][0]["stack"][0]["function"], "main.pollUpstream");
+  // The same analysis and renderer as `leakseek goroutines --json` on the stored body.
+  const auto file = test::write_temp(goroutine_raw_[1], ".txt");
+  const auto cli = test::run_leakseek({"goroutines", file, "--json"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_EQ(g, nlohmann::json::parse(cli.out));
   EXPECT_EQ(get(*server, "/api/snapshots/" + std::to_string(heap_ids_[0]) + "/goroutines").status,
             400);
   EXPECT_EQ(get(*server, "/api/snapshots/999999/goroutines").status, 404);
