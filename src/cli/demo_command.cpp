@@ -13,7 +13,7 @@
 #include <stdexcept>
 
 #include "cli/commands.h"
-#include "cli/heap_common.h"
+#include "cli/usage_error.h"
 #include "cli/watch_runner.h"
 #include "watch/render/alert_text.h"
 

@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/fail_on.h"
-#include "cli/heap_common.h"
+#include "cli/usage_error.h"
 #include "format/goroutine_dump_reader.h"
 #include "goroutines/goroutine_diff.h"
 #include "goroutines/goroutine_groups.h"

@@ -11,6 +11,7 @@
 #include "binary/dwarf_types.h"
 #include "binary/program_symbols.h"
 #include "binary/runtime_types.h"
+#include "cli/usage_error.h"
 #include "heap/heap_model.h"
 #include "heap/object_types.h"
 #include "report/heap_context.h"
@@ -66,9 +67,5 @@ heap::ObjectId object_at(const heap::HeapModel& model, uint64_t addr);
 
 // Writes to stdout, or to `path` when it is not empty or "-".
 void write_output(const std::string& path, const std::string& text);
-
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 }  // namespace leakseek::cli

@@ -7,7 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/fail_on.h"
-#include "cli/heap_common.h"
+#include "cli/usage_error.h"
 #include "util/input_error.h"
 
 int main(int argc, char** argv) {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
-#include "cli/heap_common.h"
+#include "cli/usage_error.h"
 #include "cli/watch_runner.h"
 
 namespace leakseek::cli {
