@@ -39,10 +39,6 @@ class Lines {
   size_t start_ = 0;
 };
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 // Parses all of `s` as an unsigned number in `base`; none when anything else is there.
 std::optional<uint64_t> parse_uint(std::string_view s, int base = 10) {
   uint64_t v = 0;
@@ -53,7 +49,7 @@ std::optional<uint64_t> parse_uint(std::string_view s, int base = 10) {
 }
 
 std::optional<uint64_t> parse_hex(std::string_view s) {
-  if (!starts_with(s, "0x")) return std::nullopt;
+  if (!s.starts_with("0x")) return std::nullopt;
   return parse_uint(s.substr(2), 16);
 }
 
@@ -75,7 +71,7 @@ struct Header {
 // it, quoted only where needed (`[chan receive] {k: v}:`). A label may hold ']', so a bracket
 // that ends the line is the closing one.
 std::optional<Header> parse_header(std::string_view line) {
-  if (!starts_with(line, "goroutine ")) return std::nullopt;
+  if (!line.starts_with("goroutine ")) return std::nullopt;
   std::string_view rest = line.substr(10);
   size_t sp = rest.find(' ');
   if (sp == std::string_view::npos) return std::nullopt;
@@ -149,7 +145,7 @@ bool parse_file_line(std::string_view text, std::string_view& file, int64_t& lin
   pc_offset.reset();
   if (sp != std::string_view::npos) {
     rest = rest.substr(sp + 1);
-    if (starts_with(rest, "+0x")) {
+    if (rest.starts_with("+0x")) {
       size_t end = rest.find(' ');
       pc_offset = parse_uint(rest.substr(3, end == std::string_view::npos ? end : end - 3), 16);
       if (!pc_offset) return false;
@@ -191,7 +187,7 @@ class TracebackParser {
       start(*h);
       return;
     }
-    if (starts_with(line, "goroutine ") && line.size() > 10 && line[10] >= '0' && line[10] <= '9' &&
+    if (line.starts_with("goroutine ") && line.size() > 10 && line[10] >= '0' && line[10] <= '9' &&
         line.back() == ':')
       fail("malformed goroutine header");
     if (!line.empty() && dump_.goroutines.empty() && !seen_text_before_) {
@@ -259,7 +255,7 @@ class TracebackParser {
       outside(line);
       return;
     }
-    if (starts_with(line, "...")) {
+    if (line.starts_with("...")) {
       // "...N frames elided..." (Go 1.21+) or "...additional frames elided..." (older).
       if (line.size() < 6 || line.substr(line.size() - 3) != "...")
         fail("malformed \"...frames elided...\" line");
@@ -269,7 +265,7 @@ class TracebackParser {
       g.elided = true;
       return;
     }
-    if (starts_with(line, "created by ")) {
+    if (line.starts_with("created by ")) {
       std::string_view rest = line.substr(11);
       CreatedBy c;
       size_t in = rest.find(" in goroutine ");
@@ -324,8 +320,8 @@ class Debug1Parser {
     std::string_view line;
     if (!lines_.next(line)) fail("expected \"goroutine profile: total N\"");
     // The goroutine leak profile's debug=1 form differs only in its name.
-    dump_.leak_profile = starts_with(line, "goroutineleak profile: total ");
-    if (!dump_.leak_profile && !starts_with(line, "goroutine profile: total "))
+    dump_.leak_profile = line.starts_with("goroutineleak profile: total ");
+    if (!dump_.leak_profile && !line.starts_with("goroutine profile: total "))
       fail("expected \"goroutine profile: total N\"");
     auto total = parse_uint(line.substr(line.find(": total ") + 8));
     if (!total) fail("malformed total in \"goroutine profile: total N\"");
@@ -340,14 +336,14 @@ class Debug1Parser {
         continue;
       }
       Goroutine& g = dump_.goroutines.back();
-      if (starts_with(line, "# labels: ")) {
+      if (line.starts_with("# labels: ")) {
         std::string_view body = line.substr(10);
         if (body.size() < 2 || body.front() != '{' || body.back() != '}' ||
             !parse_labels(body.substr(1, body.size() - 2), *dump_.strings, g.labels))
           fail("malformed \"# labels: {...}\" line");
         continue;
       }
-      if (!starts_with(line, "#\t")) fail("expected \"#\\tPC\\tfunction+off\\tfile:line\"");
+      if (!line.starts_with("#\t")) fail("expected \"#\\tPC\\tfunction+off\\tfile:line\"");
       frame_line(g, line.substr(2));
     }
     end_record();

@@ -4,17 +4,11 @@
 
 namespace leakseek::goroutines {
 
-namespace {
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-}  // namespace
-
 std::string_view blocking_kind(std::string_view state) {
-  if (starts_with(state, "chan receive")) return "channel receive";
-  if (starts_with(state, "chan send")) return "channel send";
-  if (starts_with(state, "select")) return "select";
-  if (starts_with(state, "semacquire") || starts_with(state, "sync.")) return "sync";
+  if (state.starts_with("chan receive")) return "channel receive";
+  if (state.starts_with("chan send")) return "channel send";
+  if (state.starts_with("select")) return "select";
+  if (state.starts_with("semacquire") || state.starts_with("sync.")) return "sync";
   if (state == "waiting") return "runtime (frames hidden)";
   return {};
 }

@@ -8,10 +8,6 @@ namespace leakseek::goroutines {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) {
-  return s.substr(0, p.size()) == p;
-}
-
 // Functions that mark a goroutine as owned by the runtime or the standard library wherever they
 // appear in its stack or as its creator. From runtime.isSystemGoroutine's callers and goleak's
 // ignore list (isStdLibGoroutine, isTestStack, isTraceStack).
@@ -36,7 +32,7 @@ constexpr std::array<std::string_view, 16> kOwnedPrefixes = {
 
 bool owned_function(std::string_view f) {
   for (auto p : kOwnedPrefixes)
-    if (starts_with(f, p)) return true;
+    if (f.starts_with(p)) return true;
   return false;
 }
 
@@ -51,7 +47,7 @@ bool is_wrapper(std::string_view f) {
   if (dot == std::string_view::npos) return false;
   std::string_view last = f.substr(dot + 1);
   for (std::string_view w : {"gowrap", "deferwrap"}) {
-    if (!starts_with(last, w) || last.size() == w.size()) continue;
+    if (!last.starts_with(w) || last.size() == w.size()) continue;
     bool digits = true;
     for (char c : last.substr(w.size())) digits = digits && c >= '0' && c <= '9';
     if (digits) return true;

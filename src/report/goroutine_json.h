@@ -1,5 +1,5 @@
 #pragma once
-// JSON renderings of goroutine analyses (field names in docs/goroutines.md).
+// JSON renderings of goroutine analyses (field names in the README, "leakseek goroutines").
 #include <nlohmann/json.hpp>
 
 #include "goroutines/goroutine_diff.h"
