@@ -80,7 +80,7 @@ struct Receiver {
   Clock::time_point next_resend;
   // One post at a time, in order: a resolve never overtakes its firing.
   std::deque<Delivery> queue;
-  CURL* easy = nullptr;
+  CurlEasy easy;
   bool in_flight = false;
   std::string body;  // of the post in flight; curl reads it in place
 
@@ -115,9 +115,11 @@ const char* kind_label(ReceiverKind k) {
 
 struct Notifier::Impl {
   NotifierOptions options;
+  // Declared before the receivers, so it outlives their easy handles and the header list they
+  // point at.
+  CurlMulti multi;
+  CurlList json_header;
   std::deque<Receiver> receivers;  // deque: curl keeps pointers to them
-  CURLM* multi = nullptr;
-  curl_slist* json_header = nullptr;
   std::mt19937_64 rng{std::random_device{}()};
 
   mutable std::mutex mutex;
@@ -136,11 +138,11 @@ struct Notifier::Impl {
                                     (c.name.empty() ? "" : "'" + c.name + "' ") + "has no url");
       receivers.emplace_back(std::move(c), options);
     }
-    multi = curl_multi_init();
+    multi.reset(curl_multi_init());
     if (!multi) throw std::runtime_error("cannot create a libcurl multi handle");
-    json_header = curl_slist_append(nullptr, "Content-Type: application/json");
+    json_header.reset(curl_slist_append(nullptr, "Content-Type: application/json"));
     // No "Expect: 100-continue" round trip before larger bodies: not every receiver answers it.
-    json_header = curl_slist_append(json_header, "Expect:");
+    json_header.reset(curl_slist_append(json_header.release(), "Expect:"));
     worker = std::thread([this] { run(); });
   }
 
@@ -150,15 +152,11 @@ struct Notifier::Impl {
       std::lock_guard lock(mutex);
       stopping = true;
     }
-    curl_multi_wakeup(multi);
+    curl_multi_wakeup(multi.get());
     worker.join();
-    for (auto& r : receivers) {
-      if (!r.easy) continue;
-      if (r.in_flight) curl_multi_remove_handle(multi, r.easy);
-      curl_easy_cleanup(r.easy);
-    }
-    curl_multi_cleanup(multi);
-    curl_slist_free_all(json_header);
+    // A handle leaves the multi handle before it is cleaned up.
+    for (auto& r : receivers)
+      if (r.easy && r.in_flight) curl_multi_remove_handle(multi.get(), r.easy.get());
   }
 
   void notify(const Alert& alert) {
@@ -167,7 +165,7 @@ struct Notifier::Impl {
       inbox.push_back(alert);
       idle = false;
     }
-    curl_multi_wakeup(multi);
+    curl_multi_wakeup(multi.get());
   }
 
   bool flush(std::chrono::milliseconds timeout) {
@@ -299,20 +297,21 @@ struct Notifier::Impl {
       d.attempts++;
       r.body = render(r, d);
       if (!r.easy) {
-        r.easy = curl_easy_init();
+        r.easy.reset(curl_easy_init());
         if (!r.easy) throw std::runtime_error("cannot create a libcurl easy handle");
-        set_common_transfer_options(r.easy, options.timeout, options.timeout);
-        curl_easy_setopt(r.easy, CURLOPT_URL, r.post_url.c_str());
-        curl_easy_setopt(r.easy, CURLOPT_HTTPHEADER, json_header);
-        curl_easy_setopt(r.easy, CURLOPT_PRIVATE, &r);
+        set_common_transfer_options(r.easy.get(), options.timeout, options.timeout);
+        curl_easy_setopt(r.easy.get(), CURLOPT_URL, r.post_url.c_str());
+        curl_easy_setopt(r.easy.get(), CURLOPT_HTTPHEADER, json_header.get());
+        curl_easy_setopt(r.easy.get(), CURLOPT_PRIVATE, &r);
         // Receivers answer "ok" or a short JSON; nothing in it is needed.
         curl_easy_setopt(
-            r.easy, CURLOPT_WRITEFUNCTION,
+            r.easy.get(), CURLOPT_WRITEFUNCTION,
             +[](char*, size_t size, size_t n, void*) { return size * n; });
       }
-      curl_easy_setopt(r.easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
-      curl_easy_setopt(r.easy, CURLOPT_POSTFIELDS, r.body.c_str());
-      if (curl_multi_add_handle(multi, r.easy) != CURLM_OK)
+      curl_easy_setopt(r.easy.get(), CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(r.body.size()));
+      curl_easy_setopt(r.easy.get(), CURLOPT_POSTFIELDS, r.body.c_str());
+      if (curl_multi_add_handle(multi.get(), r.easy.get()) != CURLM_OK)
         throw std::runtime_error("cannot add a transfer to libcurl");
       r.in_flight = true;
     }
@@ -323,7 +322,7 @@ struct Notifier::Impl {
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, &r);
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    curl_multi_remove_handle(multi, easy);
+    curl_multi_remove_handle(multi.get(), easy);
     if (!r || !r->in_flight || r->queue.empty()) return;
     r->in_flight = false;
     Delivery& d = r->queue.front();
@@ -367,10 +366,10 @@ struct Notifier::Impl {
       }
 
       int running = 0;
-      curl_multi_perform(multi, &running);
+      curl_multi_perform(multi.get(), &running);
       bool completed = false;
       int left = 0;
-      while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+      while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left)) {
         if (msg->msg != CURLMSG_DONE) continue;
         complete(msg->easy_handle, msg->data.result, Clock::now());
         completed = true;
@@ -383,7 +382,7 @@ struct Notifier::Impl {
       if (completed) continue;  // the next post of that receiver may start now
 
       auto ms = std::chrono::ceil<std::chrono::milliseconds>(wake - Clock::now()).count();
-      curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::clamp<int64_t>(ms, 0, 1000)),
+      curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(std::clamp<int64_t>(ms, 0, 1000)),
                       nullptr);
     }
   }

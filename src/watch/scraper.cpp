@@ -106,14 +106,20 @@ std::chrono::milliseconds elapsed(const Transfer& t, Clock::time_point now) {
 
 struct Scraper::Impl {
   ScrapeOptions options;
-  CURLM* multi = nullptr;
-  curl_slist* headers = nullptr;
+  // Declared first, so it outlives the easy handles that are added to it and the header list
+  // they point at.
+  CurlMulti multi;
+  CurlList headers;
   // Easy handles are reused so that a transfer costs no allocation of curl state; the multi
   // handle keeps the connection and DNS caches that all of them share.
-  std::vector<CURL*> idle_handles;
+  std::vector<CurlEasy> idle_handles;
   std::deque<std::unique_ptr<Transfer>> queued;
   std::multimap<Clock::time_point, std::unique_ptr<Transfer>> retrying;
-  std::unordered_map<CURL*, std::unique_ptr<Transfer>> running;
+  struct Running {
+    CurlEasy easy;
+    std::unique_ptr<Transfer> transfer;
+  };
+  std::unordered_map<CURL*, Running> running;
   std::mt19937_64 rng{std::random_device{}()};
   InFlight in_flight;
 
@@ -121,41 +127,37 @@ struct Scraper::Impl {
     if (options.max_concurrency == 0) options.max_concurrency = 1;
     in_flight.budget = options.max_in_flight_bytes;
     init_curl_once();
-    multi = curl_multi_init();
+    multi.reset(curl_multi_init());
     if (!multi) throw std::runtime_error("cannot create a libcurl multi handle");
     if (!options.bearer_token.empty())
-      headers =
-          curl_slist_append(nullptr, ("Authorization: Bearer " + options.bearer_token).c_str());
+      headers.reset(
+          curl_slist_append(nullptr, ("Authorization: Bearer " + options.bearer_token).c_str()));
   }
 
+  // A handle leaves the multi handle before it is cleaned up.
   ~Impl() {
-    for (auto& [easy, transfer] : running) {
-      curl_multi_remove_handle(multi, easy);
-      curl_easy_cleanup(easy);
-    }
-    for (CURL* easy : idle_handles) curl_easy_cleanup(easy);
-    curl_multi_cleanup(multi);
-    curl_slist_free_all(headers);
+    for (auto& [easy, r] : running) curl_multi_remove_handle(multi.get(), easy);
   }
 
-  CURL* take_handle() {
+  CurlEasy take_handle() {
     if (!idle_handles.empty()) {
-      CURL* easy = idle_handles.back();
+      CurlEasy easy = std::move(idle_handles.back());
       idle_handles.pop_back();
       return easy;
     }
-    CURL* easy = curl_easy_init();
+    CurlEasy easy(curl_easy_init());
     if (!easy) throw std::runtime_error("cannot create a libcurl easy handle");
-    set_common_transfer_options(easy, options.timeout, options.connect_timeout);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE,
+    set_common_transfer_options(easy.get(), options.timeout, options.connect_timeout);
+    curl_easy_setopt(easy.get(), CURLOPT_WRITEFUNCTION, append_body);
+    curl_easy_setopt(easy.get(), CURLOPT_MAXFILESIZE_LARGE,
                      static_cast<curl_off_t>(options.max_body_bytes));
-    if (headers) curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers);
+    if (headers) curl_easy_setopt(easy.get(), CURLOPT_HTTPHEADER, headers.get());
     return easy;
   }
 
   void start(std::unique_ptr<Transfer> t, Clock::time_point now) {
-    CURL* easy = take_handle();
+    CurlEasy handle = take_handle();
+    CURL* easy = handle.get();
     if (t->attempts == 0) {
       t->started = now;
       t->deadline = now + options.timeout;
@@ -168,11 +170,11 @@ struct Scraper::Impl {
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(left, 1)));
     curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, t.get());
-    if (curl_multi_add_handle(multi, easy) != CURLM_OK) {
-      idle_handles.push_back(easy);
+    if (curl_multi_add_handle(multi.get(), easy) != CURLM_OK) {
+      idle_handles.push_back(std::move(handle));
       throw std::runtime_error("cannot add a transfer to libcurl");
     }
-    running.emplace(easy, std::move(t));
+    running.emplace(easy, Running{std::move(handle), std::move(t)});
   }
 
   // Moves retries whose delay has passed to the queue, then fills the free concurrency slots.
@@ -221,12 +223,13 @@ struct Scraper::Impl {
   void finish(CURL* easy, CURLcode code, std::vector<ScrapeResult>& done) {
     auto it = running.find(easy);
     if (it == running.end()) return;
-    std::unique_ptr<Transfer> t = std::move(it->second);
+    std::unique_ptr<Transfer> t = std::move(it->second.transfer);
+    CurlEasy handle = std::move(it->second.easy);
     running.erase(it);
     auto now = Clock::now();
     Outcome o = outcome_of(easy, code, *t, now);
-    curl_multi_remove_handle(multi, easy);
-    idle_handles.push_back(easy);
+    curl_multi_remove_handle(multi.get(), easy);
+    idle_handles.push_back(std::move(handle));
 
     if (!o.ok && o.retriable && t->attempts <= options.retries) {
       auto due = now + retry_backoff(options.backoff, t->attempts, rng);
@@ -258,7 +261,7 @@ struct Scraper::Impl {
 
   void collect(std::vector<ScrapeResult>& done) {
     int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(multi, &left))
+    while (CURLMsg* msg = curl_multi_info_read(multi.get(), &left))
       if (msg->msg == CURLMSG_DONE) finish(msg->easy_handle, msg->data.result, done);
   }
 
@@ -270,7 +273,7 @@ struct Scraper::Impl {
     for (;;) {
       start_due(Clock::now());
       int still_running = 0;
-      curl_multi_perform(multi, &still_running);
+      curl_multi_perform(multi.get(), &still_running);
       collect(done);
       auto now = Clock::now();
       if (!done.empty()) {
@@ -282,7 +285,7 @@ struct Scraper::Impl {
       if (!retrying.empty()) until = std::min(until, retrying.begin()->first);
       // Rounded up: waking a little early would only spin until the retry is due.
       auto ms = std::chrono::ceil<std::chrono::milliseconds>(until - now).count();
-      curl_multi_poll(multi, nullptr, 0, static_cast<int>(std::clamp<int64_t>(ms, 0, 60'000)),
+      curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(std::clamp<int64_t>(ms, 0, 60'000)),
                       nullptr);
     }
   }

@@ -95,25 +95,24 @@ SqliteDb::SqliteDb(const std::string& path, bool read_only) : path_(path) {
   int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   // One connection per thread (the Store is not shared), so SQLite's own mutexes are not needed.
   flags |= SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    throw StoreError(path + ": opening the database: " + message);
-  }
-  sqlite3_extended_result_codes(db_, 1);
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  db_.reset(db);  // closed however the open went
+  if (rc != SQLITE_OK)
+    throw StoreError(path +
+                     ": opening the database: " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  sqlite3_extended_result_codes(db_.get(), 1);
 }
 
-SqliteDb::~SqliteDb() {
-  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
-  sqlite3_close(db_);
-}
+SqliteDb::~SqliteDb() = default;
 
 SqliteQuery SqliteDb::query(const char* sql) {
   auto it = statements_.find(sql);
-  if (it != statements_.end() && !sqlite3_stmt_busy(it->second))
-    return SqliteQuery(*this, it->second, false);
+  if (it != statements_.end() && !sqlite3_stmt_busy(it->second.get()))
+    return SqliteQuery(*this, it->second.get(), false);
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
+  if (sqlite3_prepare_v3(db_.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+      SQLITE_OK)
     fail("preparing " + statement_head(sql));
   if (it != statements_.end()) return SqliteQuery(*this, stmt, true);
   statements_.emplace(sql, stmt);
@@ -121,18 +120,20 @@ SqliteQuery SqliteDb::query(const char* sql) {
 }
 
 void SqliteDb::exec(const char* sql) {
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(statement_head(sql));
+  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+    fail(statement_head(sql));
 }
 
 int64_t SqliteDb::pragma_int(const char* sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr) != SQLITE_OK) fail(statement_head(sql));
+  if (sqlite3_prepare_v2(db_.get(), sql, -1, &stmt, nullptr) != SQLITE_OK)
+    fail(statement_head(sql));
   SqliteQuery q(*this, stmt, true);
   return q.step() ? q.int64(0) : 0;
 }
 
 void SqliteDb::fail(const std::string& what) const {
-  throw StoreError(path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+  throw StoreError(path_ + ": " + what + ": " + sqlite3_errmsg(db_.get()));
 }
 
 void SqliteDb::fail_statement(sqlite3_stmt* stmt) const {

@@ -91,7 +91,7 @@ class SqliteDb {
   // A pragma's single value.
   int64_t pragma_int(const char* sql);
 
-  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_.get()); }
 
   // Throws StoreError("<path>: <what>: <SQLite's message>").
   [[noreturn]] void fail(const std::string& what) const;
@@ -101,8 +101,15 @@ class SqliteDb {
 
  private:
   std::string path_;
-  sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  struct CloseDb {
+    void operator()(sqlite3* db) const { sqlite3_close(db); }
+  };
+  struct Finalize {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+  };
+  // Declared before the statements, so they are finalized before the connection closes.
+  std::unique_ptr<sqlite3, CloseDb> db_;
+  std::unordered_map<std::string, std::unique_ptr<sqlite3_stmt, Finalize>> statements_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back when left without commit (an exception).
