@@ -139,7 +139,28 @@ Suspect describe_suspect(const HeapModel& model, const RetentionGraph& graph,
   std::sort(s.stacks.begin(), s.stacks.end(),
             [](const auto& a, const auto& b) { return a.sampled_bytes > b.sampled_bytes; });
   if (s.stacks.size() > options.stacks_per_suspect) s.stacks.resize(options.stacks_per_suspect);
+  if (!s.stacks.empty() && !s.stacks.front().bucket->frames.empty()) {
+    const auto& frames = s.stacks.front().bucket->frames;
+    const auto user = std::find_if(frames.begin(), frames.end(), [](const auto& f) {
+      return !goruntime::is_runtime_package(f.function);
+    });
+    s.allocation_site = (user == frames.end() ? frames.front() : *user).function;
+  }
   return s;
+}
+
+std::vector<CycleFamily> cycle_families(const HeapModel& model,
+                                        const std::vector<FinalizerCycle>& cycles) {
+  std::vector<CycleFamily> families;
+  for (size_t i = 0; i < cycles.size(); i++) {
+    const uint64_t fn = model.finalizers[cycles[i].finalizer].fn_code;
+    auto it = std::find_if(families.begin(), families.end(),
+                           [&](const CycleFamily& f) { return f.fn_code == fn; });
+    if (it == families.end()) it = families.insert(families.end(), CycleFamily{fn, {}, 0});
+    it->cycles.push_back(i);
+    it->retained_bytes += cycles[i].retained_bytes;
+  }
+  return families;
 }
 
 // The runtime's own bookkeeping (allp, allm, the scheduler's goroutines) is not what a user can
@@ -186,6 +207,8 @@ RetentionReport analyze_retention(const HeapModel& model, const std::vector<Root
   r.cleanup_queue_dumped = dump_has_cleanup_queue(model);
   auto top = owning_groups(tree);
   r.finalizer_cycles = finalizer_cycles(model, groups, graph, tree, top);
+  r.cycle_families = cycle_families(model, r.finalizer_cycles);
+  r.suspect_share = options.suspect_share;
 
   for (const auto& row : all) {
     double share = r.live_bytes

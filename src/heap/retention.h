@@ -3,6 +3,7 @@
 // alive, the finalizer goroutine, objects that only a finalizer cycle keeps, and leak suspects
 // (the groups that retain a large share of the live heap, down to where the memory piles up).
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "heap/dominators.h"
@@ -64,6 +65,17 @@ struct Suspect {
   uint64_t accumulation_retained_bytes = 0;
   uint64_t accumulation_children = 0;
   std::vector<AllocationStack> stacks;  // most sampled bytes first
+  // Where the program asked for most of the memory: the innermost non-runtime frame of the top
+  // allocation stack; empty when no sampled allocation is retained.
+  std::string allocation_site;
+};
+
+// Finalizer cycles come in families, one per call of the code that built them: the cycles whose
+// objects have the same finalizer function.
+struct CycleFamily {
+  uint64_t fn_code = 0;        // the finalizer's code address
+  std::vector<size_t> cycles;  // indices into RetentionReport::finalizer_cycles, first found first
+  uint64_t retained_bytes = 0;
 };
 
 struct RetentionReport {
@@ -79,6 +91,8 @@ struct RetentionReport {
   // hold, cannot be told (those arguments look like garbage).
   bool cleanup_queue_dumped = true;
   std::vector<FinalizerCycle> finalizer_cycles;
+  std::vector<CycleFamily> cycle_families;  // in the order of their first cycle
+  double suspect_share = 0;  // the threshold the suspects were chosen by (RetentionOptions)
   std::vector<Suspect> suspects;
 };
 

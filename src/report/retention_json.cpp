@@ -86,6 +86,13 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
                       {"retained_objects", c.retained_objects}});
   }
   out["finalizer_cycles"] = cycles;
+  json families = json::array();
+  for (const auto& f : r.cycle_families)
+    families.push_back({{"finalizer", function_label(ctx, f.fn_code)},
+                        {"cycles", f.cycles.size()},
+                        {"retained_bytes", f.retained_bytes}});
+  out["finalizer_cycle_families"] = families;
+  out["suspect_share"] = r.suspect_share;
 
   json top = json::array();
   for (const auto& t : r.top_retainers) {
@@ -114,6 +121,7 @@ void add_retention_json(const HeapContext& ctx, const std::vector<heap::RootGrou
                         {"path", chain},
                         {"accumulation_retained_bytes", s.accumulation_retained_bytes},
                         {"accumulation_children", s.accumulation_children},
+                        {"allocation_site", s.allocation_site},
                         {"allocation_stacks", stacks}});
   }
   out["suspects"] = suspects;

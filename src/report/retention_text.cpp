@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "goruntime/runtime_functions.h"
 #include "report/heap_text.h"
 #include "report/retention_json.h"
 #include "report/units.h"
@@ -59,44 +58,24 @@ std::string findings(const HeapContext& ctx, const std::vector<heap::RootGroup>&
                           hex(ctx.model.object_addr[acc]), s.accumulation_children);
     }
     text += ".";
-    if (!s.stacks.empty() && !s.stacks.front().bucket->frames.empty()) {
-      const auto& frames = s.stacks.front().bucket->frames;
-      // The innermost non-runtime frame is where the program asked for the memory.
-      std::string_view where = frames.front().function;
-      for (const auto& f : frames)
-        if (!goruntime::is_runtime_package(f.function)) {
-          where = f.function;
-          break;
-        }
-      text += fmt::format(" Most of its sampled allocations come from {}.", where);
-    }
+    if (!s.allocation_site.empty())
+      text += fmt::format(" Most of its sampled allocations come from {}.", s.allocation_site);
     finding(text);
   }
-  // Cycles come in families (one per call of the code that built them): one finding per
-  // finalizer function.
-  std::vector<std::pair<std::string, std::vector<const heap::FinalizerCycle*>>> families;
-  for (const auto& c : r.finalizer_cycles) {
-    std::string fn = function_label(ctx, ctx.model.finalizers[c.finalizer].fn_code);
-    auto it = std::find_if(families.begin(), families.end(),
-                           [&](const auto& f) { return f.first == fn; });
-    if (it == families.end()) it = families.insert(families.end(), {fn, {}});
-    it->second.push_back(&c);
-  }
-  for (const auto& [fn, cycles] : families) {
-    uint64_t bytes = 0;
-    for (const auto* c : cycles) bytes += c->retained_bytes;
-    const auto& first = *cycles.front();
+  for (const auto& family : r.cycle_families) {
+    const size_t count = family.cycles.size();
+    const auto& first = r.finalizer_cycles[family.cycles.front()];
     finding(fmt::format(
         "{} object{} with finalizer {} reach{} {} through a cycle (e.g. {}, cycle of {}): Go never "
         "collects them; they hold {}.",
-        cycles.size(), cycles.size() == 1 ? "" : "s", fn, cycles.size() == 1 ? "es" : "",
-        cycles.size() == 1 ? "itself" : "themselves", hex(ctx.model.object_addr[first.object]),
-        first.cycle.size() - 1, human_bytes(bytes)));
+        count, count == 1 ? "" : "s", function_label(ctx, family.fn_code), count == 1 ? "es" : "",
+        count == 1 ? "itself" : "themselves", hex(ctx.model.object_addr[first.object]),
+        first.cycle.size() - 1, human_bytes(family.retained_bytes)));
   }
   if (n == 0)
     out += fmt::format(
-        "No leak suspect: no root retains 10% or more of live memory, and finalizers{} run.\n",
-        r.cleanup_goroutines.empty() ? "" : " and cleanups");
+        "No leak suspect: no root retains {:g}% or more of live memory, and finalizers{} run.\n",
+        r.suspect_share * 100, r.cleanup_goroutines.empty() ? "" : " and cleanups");
   return out;
 }
 

@@ -44,6 +44,34 @@ TEST_P(HeapCli, SummaryTextLeadsWithLiveBytes) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex("live: +[0-9.]+ KiB in [0-9]+ objects")));
 }
 
+// The text says what the retention result says: the threshold it was given, and each suspect's
+// allocation site as the JSON names it.
+TEST_P(HeapCli, SummaryTextAndJsonTellTheSameDiagnosis) {
+  // retentionfixture has no finalizer cycle or stall: with no suspect, nothing is found.
+  auto strict =
+      run_leakseek({"heap", "summary", test::fixture_path(GetParam(), "retentionfixture", "dump"),
+                    "--suspect-share", "0.995"});
+  ASSERT_EQ(strict.exit_code, 0) << strict.err;
+  EXPECT_NE(strict.out.find("no root retains 99.5% or more"), std::string::npos) << strict.out;
+  auto text = run_leakseek({"heap", "summary", dump(), "--suspect-share", "0.01"});
+  auto j = json::parse(
+      run_leakseek({"heap", "summary", dump(), "--suspect-share", "0.01", "--json"}).out);
+  EXPECT_EQ(j["suspect_share"], 0.01);
+  size_t sites = 0;
+  for (const auto& s : j["suspects"]) {
+    const auto site = s["allocation_site"].get<std::string>();
+    if (site.empty()) continue;
+    sites++;
+    EXPECT_NE(text.out.find("Most of its sampled allocations come from " + site + "."),
+              std::string::npos)
+        << site;
+  }
+  EXPECT_GT(sites, 0u) << text.out;  // heapfixture samples every allocation
+  for (const auto& f : j["finalizer_cycle_families"])
+    EXPECT_NE(text.out.find("with finalizer " + f["finalizer"].get<std::string>()),
+              std::string::npos);
+}
+
 TEST_P(HeapCli, ShowJsonGivesBaseSizePointers) {
   auto f = facts();
   auto r = run_leakseek({"heap", "show", dump(), f["big"]["ptr"].get<std::string>(), "--json"});

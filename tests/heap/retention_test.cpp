@@ -93,6 +93,22 @@ TEST_P(Retention, FinalizerCycleIsReportedNeverCollectable) {
   ASSERT_NE(it, a.report.finalizer_cycles.end());
   EXPECT_EQ(it->cycle, (std::vector<ObjectId>{x, y, x}));
   EXPECT_EQ(it->retained_bytes, a.model.size(x) + a.model.size(y));
+  // Its family: every cycle with the same finalizer function, bytes summed.
+  const size_t index = static_cast<size_t>(it - a.report.finalizer_cycles.begin());
+  const uint64_t fn = a.model.finalizers[it->finalizer].fn_code;
+  size_t in_families = 0;
+  for (const auto& family : a.report.cycle_families) {
+    in_families += family.cycles.size();
+    uint64_t bytes = 0;
+    for (size_t c : family.cycles) {
+      EXPECT_EQ(a.model.finalizers[a.report.finalizer_cycles[c].finalizer].fn_code, family.fn_code);
+      bytes += a.report.finalizer_cycles[c].retained_bytes;
+    }
+    EXPECT_EQ(bytes, family.retained_bytes);
+    if (family.fn_code == fn)
+      EXPECT_NE(std::find(family.cycles.begin(), family.cycles.end(), index), family.cycles.end());
+  }
+  EXPECT_EQ(in_families, a.report.finalizer_cycles.size());
   // The reachable finalized object is not a cycle.
   ObjectId with_fin = a.model.find(test::hex_addr(facts["with_finalizer"]));
   EXPECT_TRUE(std::none_of(a.report.finalizer_cycles.begin(), a.report.finalizer_cycles.end(),
