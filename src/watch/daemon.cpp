@@ -13,6 +13,7 @@
 #include "watch/alert_tracker.h"
 #include "watch/metrics_series.h"
 #include "watch/notifier.h"
+#include "watch/render/alert_text.h"
 #include "watch/scraper.h"
 #include "watch/snapshot_series.h"
 #include "watch/store.h"
@@ -249,7 +250,8 @@ struct Daemon::Impl {
     const int64_t now = wall_nanos();
     std::set<std::string> open;
     for (const auto& a : t.firing) open.insert(a.finding.key);
-    const auto findings = detect(t.window->history(), config.thresholds, open);
+    auto findings = detect(t.window->history(), config.thresholds, open);
+    for (auto& f : findings) f.summary = render::finding_summary(f);
     std::erase_if(t.resolved,
                   [&](const Alert& a) { return now - a.resolved_nanos > config.cooldown_nanos; });
     const auto changes = reconcile_alerts(t.firing, t.resolved, findings, now,

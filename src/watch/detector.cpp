@@ -8,7 +8,6 @@
 #include <unordered_map>
 
 #include "goruntime/runtime_functions.h"
-#include "report/units.h"
 #include "watch/target_window.h"
 
 namespace leakseek::watch {
@@ -56,14 +55,6 @@ Finding site_finding(const std::string& target, AlertKind kind, const SiteTrend&
                {"first", static_cast<double>(trend.first)},
                {"last", static_cast<double>(trend.last)},
                {"points", static_cast<double>(trend.points.size())}};
-  if (goroutines)
-    f.summary = fmt::format("goroutines in {} grow by {:.0f}/h ({} -> {}, R² {:.2f})", f.site,
-                            trend.slope_per_hour, trend.first, trend.last, trend.r2);
-  else
-    f.summary =
-        fmt::format("in-use heap allocated by {} grows by {}/h ({} -> {}, R² {:.2f})", f.site,
-                    report::human_bytes(static_cast<int64_t>(trend.slope_per_hour)),
-                    report::human_bytes(trend.first), report::human_bytes(trend.last), trend.r2);
   return f;
 }
 
@@ -102,10 +93,6 @@ void add_heap_growth(const TargetHistory& h, const DetectionThresholds& t,
     f.site = site_name(sites.front().frames, false);
     f.stack = sites.front().frames;
   }
-  f.summary = fmt::format("in-use heap grows by {}/h ({} -> {}, R² {:.2f}){}",
-                          report::human_bytes(static_cast<int64_t>(g.stats.slope)),
-                          report::human_bytes(g.first), report::human_bytes(g.last), g.stats.r2,
-                          f.site.empty() ? "" : ", fastest in " + f.site);
   out.push_back(std::move(f));
 }
 
@@ -133,7 +120,6 @@ void add_new_groups(const TargetHistory& h, const DetectionThresholds& t,
     f.stack = s.frames;
     f.snapshot_ids = ids_of(s.points);
     f.numbers = {{"goroutines", static_cast<double>(s.points.back().value)}};
-    f.summary = fmt::format("{} goroutines appeared waiting in {}", s.points.back().value, f.site);
     out.push_back(std::move(f));
   }
 }
@@ -155,13 +141,12 @@ struct QueueCounters {
   AlertKind kind;
   const char* queued;
   const char* executed;
-  const char* noun;
 };
 constexpr QueueCounters kQueueCounters[] = {
     {AlertKind::finalizer_stall, "go_gc_finalizers_queued_finalizers_total",
-     "go_gc_finalizers_executed_finalizers_total", "finalizers"},
+     "go_gc_finalizers_executed_finalizers_total"},
     {AlertKind::cleanup_stall, "go_gc_cleanups_queued_cleanups_total",
-     "go_gc_cleanups_executed_cleanups_total", "cleanups"},
+     "go_gc_cleanups_executed_cleanups_total"},
 };
 
 Finding stall_finding(const TargetHistory& h, AlertKind kind) {
@@ -198,14 +183,6 @@ std::optional<Finding> stall_from_goroutines(const TargetHistory& h, const Detec
   f.numbers = {{"scrapes", static_cast<double>(t.finalizer_stall_scrapes)}};
   // debug=1 dumps carry no wait times: a 0 there would read as "just started".
   if (wait > 0) f.numbers["wait_minutes"] = wait;
-  f.summary = cleanup ? fmt::format(
-                            "a cleanup goroutine is stuck in {} across {} scrapes: the cleanups "
-                            "queued behind it do not run",
-                            fn, t.finalizer_stall_scrapes)
-                      : fmt::format(
-                            "the finalizer goroutine is stuck in {} across {} scrapes: no other "
-                            "finalizer runs",
-                            fn, t.finalizer_stall_scrapes);
   return f;
 }
 
@@ -219,7 +196,8 @@ std::optional<Finding> stall_from_metrics(const TargetHistory& h, const Detectio
   const double e0 = scalar(first, q.executed, -1), e1 = scalar(last, q.executed, -1);
   if (q0 < 0 || e0 < 0 || q1 <= q0 || e1 != e0) return std::nullopt;
   Finding f = stall_finding(h, q.kind);
-  f.numbers = {{"queued", q1},
+  f.numbers = {{"queued_first", q0},
+               {"queued", q1},
                {"executed", e1},
                {"queue", q1 - e1},
                {"scrapes", static_cast<double>(t.finalizer_stall_scrapes)}};
@@ -231,9 +209,6 @@ std::optional<Finding> stall_from_metrics(const TargetHistory& h, const Detectio
     f.site = h.goroutine.back().finalizer_function;
     f.stack = stack_through(h, f.site);
   }
-  f.summary =
-      fmt::format("{} are queued ({:.0f} -> {:.0f}) but none ran ({:.0f} executed) over {} scrapes",
-                  q.noun, q0, q1, e1, t.finalizer_stall_scrapes);
   return f;
 }
 
@@ -276,9 +251,6 @@ void add_goroutine_leaks(const TargetHistory& h, const DetectionThresholds& t,
     f.numbers = {{"goroutines", static_cast<double>(n)},
                  {"leaked_total", static_cast<double>(h.goroutine_leak.back().total)},
                  {"profiles", static_cast<double>(s->points.size())}};
-    f.summary = fmt::format(
-        "{} goroutine{} in {} proven leaked: the GC found nothing left that can wake {}", n,
-        n == 1 ? "" : "s", f.site, n == 1 ? "it" : "them");
     out.push_back(std::move(f));
   }
 }

@@ -14,6 +14,7 @@
 #include "support/fixtures.h"
 #include "watch/alert_tracker.h"
 #include "watch/detector.h"
+#include "watch/render/alert_text.h"
 #include "watch/snapshot_series.h"
 #include "watch/target_window.h"
 
@@ -215,9 +216,10 @@ TEST_P(GoroutineLeakDetection, ProvenLeakedStacksAreAlertedWithTheirCounts) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->numbers.at("goroutines"), static_cast<double>(leaked));
   EXPECT_EQ(f->severity, "critical");
-  EXPECT_NE(f->summary.find(std::to_string(leaked) + " goroutines in " + leaked_function),
+  EXPECT_NE(render::finding_summary(*f).find(std::to_string(leaked) + " goroutines in " +
+                                             leaked_function),
             std::string::npos)
-      << f->summary;
+      << render::finding_summary(*f);
   EXPECT_EQ(find(findings, AlertKind::goroutine_leak, facts["parked_function"].get<std::string>()),
             nullptr);
   size_t leak_findings = 0;
@@ -346,7 +348,8 @@ TEST(DetectionRules, QueuedCleanupsThatNeverRunAreACleanupStallNotAFinalizerOne)
   ASSERT_NE(stall, nullptr);
   EXPECT_EQ(stall->key, "api/cleanup_stall");
   EXPECT_EQ(stall->numbers.at("queue"), 70 - 35);
-  EXPECT_NE(stall->summary.find("cleanups are queued"), std::string::npos) << stall->summary;
+  const std::string summary = render::finding_summary(*stall);
+  EXPECT_NE(summary.find("cleanups are queued"), std::string::npos) << summary;
 
   // One cleanup executed in the last scrapes: the queue moves, however slowly.
   SnapshotSeries moving;

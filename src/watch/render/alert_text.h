@@ -11,6 +11,10 @@ namespace leakseek::watch::render {
 // decimals, counts as whole numbers.
 std::string evidence_number(watch::AlertKind kind, const std::string& name, double value);
 
+// The one line a human reads first, from the finding's kind, site and numbers (the detector
+// finds; this words it).
+std::string finding_summary(const watch::Finding& finding);
+
 // Several lines, each ending in a newline; at most max_frames stack frames.
 std::string alert_text(const watch::Alert& alert, size_t max_frames = 12);
 
