@@ -83,7 +83,8 @@ Growth classify_growth(std::span<const GrowthPoint> points, const GrowthThreshol
                          .slope;
   const bool recent_ok =
       t.min_recent_share <= 0 ||
-      (recent_known && g.recent_slope > t.min_recent_share * t.min_slope_per_hour);
+      (recent_known && g.recent_slope > t.min_recent_share * t.min_slope_per_hour &&
+       g.recent_slope >= t.min_recent_ratio * g.stats.slope);
   g.growing = points.size() >= t.min_points && span >= t.min_span_nanos &&
               g.stats.slope > t.min_slope_per_hour && g.stats.r2 > t.min_r2 && g.last > g.first &&
               g.rise >= static_cast<double>(t.min_growth) && g.rise > t.noise_sigmas * g.noise &&

@@ -30,9 +30,12 @@ struct GrowthThresholds {
   // noise_sigmas such errors. 0: the values are exact (goroutine counts, MemStats).
   int64_t sample_period = 0;
   double noise_sigmas = 3;
-  // The later half of the span must still climb at this share of min_slope_per_hour: a cache
-  // that filled and then plateaued has a fine slope and R² over the whole span, but not lately.
+  // The later half of the span must still climb at this share of min_slope_per_hour, and at
+  // min_recent_ratio of the whole span's own slope: a cache that filled and then plateaued has
+  // a fine slope and R² over the whole span, but lately climbs at a small part of it, while a
+  // steady leak climbs as fast lately as over the span.
   double min_recent_share = 0.5;
+  double min_recent_ratio = 0.25;
 };
 
 // The defaults both front ends start from, in bytes or goroutines per hour.

@@ -601,6 +601,11 @@ TEST(GrowthRule, PointsWeighTheTimeTheyStoodFor) {
   const auto g = profiles::classify_growth(points, t);
   EXPECT_LT(g.stats.r2, 0.75);
   EXPECT_FALSE(g.growing);
+  // And lately it climbs at a twentieth of its slope over the span: not "still climbing".
+  EXPECT_LT(g.recent_slope, t.min_recent_ratio * g.stats.slope);
+  auto no_r2 = t;
+  no_r2.min_r2 = 0;
+  EXPECT_FALSE(profiles::classify_growth(points, no_r2).growing);
   // Evenly spaced, the points all weigh the same and a steady climb grows as before.
   std::vector<profiles::GrowthPoint> even;
   for (int64_t i = 0; i < 8; i++)
