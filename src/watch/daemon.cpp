@@ -146,9 +146,9 @@ struct Daemon::Impl {
 
   static void update_status(TargetStatus& status, SnapshotKind kind, int64_t total,
                             const std::map<std::string, double>& scalars) {
-    auto queue = [&](const char* queued, const char* executed) {
-      auto q = scalars.find(queued);
-      auto e = scalars.find(executed);
+    auto queue = [&](const RuntimeQueueCounters& c) {
+      auto q = scalars.find(c.queued);
+      auto e = scalars.find(c.executed);
       return q != scalars.end() && e != scalars.end() ? q->second - e->second : -1.0;
     };
     switch (kind) {
@@ -162,10 +162,8 @@ struct Daemon::Impl {
         status.goroutines_leaked = total;
         break;
       case SnapshotKind::metrics:
-        status.finalizer_queue = queue("go_gc_finalizers_queued_finalizers_total",
-                                       "go_gc_finalizers_executed_finalizers_total");
-        status.cleanup_queue =
-            queue("go_gc_cleanups_queued_cleanups_total", "go_gc_cleanups_executed_cleanups_total");
+        status.finalizer_queue = queue(kFinalizerQueue);
+        status.cleanup_queue = queue(kCleanupQueue);
         break;
     }
   }

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "goruntime/runtime_functions.h"
+#include "watch/metrics_series.h"
 #include "watch/target_window.h"
 
 namespace leakseek::watch {
@@ -64,19 +65,33 @@ std::vector<profiles::GrowthPoint> total_points(const std::vector<SnapshotInfo>&
   return points;
 }
 
+std::vector<profiles::GrowthPoint> site_points(const SiteTrend& s) {
+  std::vector<profiles::GrowthPoint> points;
+  points.reserve(s.points.size());
+  for (const auto& p : s.points) points.push_back({p.time_nanos, p.value, p.count});
+  return points;
+}
+
+// Hysteresis: whether a series that no longer grows by `firing` still holds by its relaxed
+// form. Asked only where an alert is open (or a site is to be named), so the many sites that
+// neither grow nor alert cost one classification, not two.
+bool still_holds(std::span<const profiles::GrowthPoint> points,
+                 const profiles::GrowthThresholds& firing) {
+  return profiles::classify_growth(points, profiles::holding_thresholds(firing)).growing;
+}
+
 // `site_growth` is the heap sites' rule with its sampling period: the total is sampled alike.
 void add_heap_growth(const TargetHistory& h, const DetectionThresholds& t,
-                     profiles::GrowthThresholds growth, const std::vector<SiteTrend>& sites,
-                     const std::set<std::string>& open, std::vector<Finding>& out) {
+                     const profiles::GrowthThresholds& site_growth,
+                     const std::vector<SiteTrend>& sites, const std::set<std::string>& open,
+                     std::vector<Finding>& out) {
   const std::string key = fmt::format("{}/{}", h.target, alert_kind_name(AlertKind::heap_growth));
+  auto growth = site_growth;
   growth.min_slope_per_hour = t.heap.min_slope_per_hour;
   growth.min_growth = t.heap.min_growth;
   const auto points = total_points(h.heap);
   const auto g = profiles::classify_growth(points, growth);
-  if (!g.growing &&
-      !(open.contains(key) &&
-        profiles::classify_growth(points, profiles::holding_thresholds(growth)).growing))
-    return;
+  if (!g.growing && !(open.contains(key) && still_holds(points, growth))) return;
   Finding f;
   f.kind = AlertKind::heap_growth;
   f.target = h.target;
@@ -89,7 +104,8 @@ void add_heap_growth(const TargetHistory& h, const DetectionThresholds& t,
                {"last", static_cast<double>(g.last)},
                {"points", static_cast<double>(points.size())}};
   // The steepest site is the first place to look.
-  if (!sites.empty() && (sites.front().growing || sites.front().holding)) {
+  if (!sites.empty() &&
+      (sites.front().growing || still_holds(site_points(sites.front()), site_growth))) {
     f.site = site_name(sites.front().frames, false);
     f.stack = sites.front().frames;
   }
@@ -139,14 +155,11 @@ double scalar(const std::map<std::string, double>& scalars, const char* name, do
 // none executed. Go 1.26 exports them (client_golang's /gc group) for finalizers and cleanups.
 struct QueueCounters {
   AlertKind kind;
-  const char* queued;
-  const char* executed;
+  RuntimeQueueCounters counters;
 };
 constexpr QueueCounters kQueueCounters[] = {
-    {AlertKind::finalizer_stall, "go_gc_finalizers_queued_finalizers_total",
-     "go_gc_finalizers_executed_finalizers_total"},
-    {AlertKind::cleanup_stall, "go_gc_cleanups_queued_cleanups_total",
-     "go_gc_cleanups_executed_cleanups_total"},
+    {AlertKind::finalizer_stall, kFinalizerQueue},
+    {AlertKind::cleanup_stall, kCleanupQueue},
 };
 
 Finding stall_finding(const TargetHistory& h, AlertKind kind) {
@@ -192,8 +205,9 @@ std::optional<Finding> stall_from_metrics(const TargetHistory& h, const Detectio
   if (m < t.finalizer_stall_scrapes || m != h.metrics_scalars.size() || m == 0) return std::nullopt;
   const auto& first = h.metrics_scalars[m - t.finalizer_stall_scrapes];
   const auto& last = h.metrics_scalars.back();
-  const double q0 = scalar(first, q.queued, -1), q1 = scalar(last, q.queued, -1);
-  const double e0 = scalar(first, q.executed, -1), e1 = scalar(last, q.executed, -1);
+  const auto& c = q.counters;
+  const double q0 = scalar(first, c.queued, -1), q1 = scalar(last, c.queued, -1);
+  const double e0 = scalar(first, c.executed, -1), e1 = scalar(last, c.executed, -1);
   if (q0 < 0 || e0 < 0 || q1 <= q0 || e1 != e0) return std::nullopt;
   Finding f = stall_finding(h, q.kind);
   f.numbers = {{"queued_first", q0},
@@ -258,14 +272,14 @@ void add_goroutine_leaks(const TargetHistory& h, const DetectionThresholds& t,
 // The growing sites, steepest first and at most max_site_findings, plus any whose alert is open
 // and which still hold by the relaxed rule.
 void add_site_findings(const std::string& target, AlertKind kind,
-                       const std::vector<SiteTrend>& trends, bool goroutines,
+                       const std::vector<SiteTrend>& trends,
+                       const profiles::GrowthThresholds& growth, bool goroutines,
                        const DetectionThresholds& t, const std::set<std::string>& open,
                        std::vector<Finding>& out) {
   size_t kept = 0;
   for (const auto& s : trends) {
-    if (!s.holding) continue;
     const bool is_open = open.contains(site_key(target, kind, s.frames));
-    if (!s.growing && !is_open) continue;
+    if (!s.growing && !(is_open && still_holds(site_points(s), growth))) continue;
     if (!is_open && kept >= t.max_site_findings) continue;
     kept += !is_open;
     out.push_back(site_finding(target, kind, s, goroutines));
@@ -281,7 +295,6 @@ std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
   if (snapshots.empty()) return out;
   std::unordered_map<int64_t, size_t> position;
   for (size_t i = 0; i < snapshots.size(); i++) position.emplace(snapshots[i].id, i);
-  const auto holding = profiles::holding_thresholds(growth);
   std::vector<profiles::GrowthPoint> points(snapshots.size());
   for (const auto& s : series) {
     for (size_t i = 0; i < snapshots.size(); i++) points[i] = {snapshots[i].time_nanos, 0, 0};
@@ -302,7 +315,6 @@ std::vector<SiteTrend> site_trends(const std::vector<SnapshotInfo>& snapshots,
     const auto g = profiles::classify_growth(points, growth);
     static_cast<profiles::GrowthSummary&>(trend) = profiles::summary_of(g);
     trend.growing = g.growing;
-    trend.holding = g.growing || profiles::classify_growth(points, holding).growing;
     out.push_back(std::move(trend));
   }
   std::sort(out.begin(), out.end(), [](const SiteTrend& a, const SiteTrend& b) {
@@ -329,9 +341,10 @@ std::vector<Finding> detect(const TargetHistory& h, const DetectionThresholds& t
   const auto site_growth = heap_site_thresholds(h, t);
   const auto heap_sites = site_trends(h.heap, h.heap_sites, site_growth);
   add_heap_growth(h, t, site_growth, heap_sites, open, out);
-  add_site_findings(h.target, AlertKind::site_growth, heap_sites, false, t, open, out);
+  add_site_findings(h.target, AlertKind::site_growth, heap_sites, site_growth, false, t, open, out);
   const auto goroutine_sites = site_trends(h.goroutine, h.goroutine_sites, t.goroutine);
-  add_site_findings(h.target, AlertKind::goroutine_growth, goroutine_sites, true, t, open, out);
+  add_site_findings(h.target, AlertKind::goroutine_growth, goroutine_sites, t.goroutine, true, t,
+                    open, out);
   add_new_groups(h, t, open, out);
   add_queue_stalls(h, t, out);
   add_goroutine_leaks(h, t, out);

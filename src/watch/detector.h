@@ -32,7 +32,6 @@ struct SiteTrend : profiles::GrowthSummary {
   std::vector<std::string> frames;  // innermost first
   std::vector<SeriesPoint> points;  // inside the window, time order, absent snapshots as 0
   bool growing = false;             // the growth rule holds (profiles::classify_growth)
-  bool holding = false;             // its relaxed form holds: an open alert on this site stays open
 };
 
 // Trends of every site with a point among `snapshots` (the kind's snapshots in the window, so

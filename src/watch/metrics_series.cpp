@@ -15,10 +15,10 @@ constexpr const char* kKept[] = {
     "go_memstats_heap_inuse_bytes",
     "go_memstats_heap_objects",
     "go_memstats_heap_alloc_bytes",
-    "go_gc_finalizers_queued_finalizers_total",
-    "go_gc_finalizers_executed_finalizers_total",
-    "go_gc_cleanups_queued_cleanups_total",
-    "go_gc_cleanups_executed_cleanups_total",
+    kFinalizerQueue.queued,
+    kFinalizerQueue.executed,
+    kCleanupQueue.queued,
+    kCleanupQueue.executed,
 };
 
 }  // namespace
