@@ -42,6 +42,17 @@ std::string format_duration(std::chrono::milliseconds d) {
   return fmt::format("{:.1f} s", static_cast<double>(d.count()) / 1000.0);
 }
 
+bool transfer_connected(CURL* easy) {
+  curl_off_t connected_us = 0;
+  curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
+  return connected_us != 0;
+}
+
+std::string timeout_message(CURL* easy, std::chrono::milliseconds elapsed) {
+  return (transfer_connected(easy) ? "timed out after " : "connect timed out after ") +
+         format_duration(elapsed);
+}
+
 std::string transfer_error_message(CURL* easy, CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_CONNECT: {
@@ -51,11 +62,9 @@ std::string transfer_error_message(CURL* easy, CURLcode code) {
       return fmt::format("cannot connect: {}", std::strerror(static_cast<int>(os_errno)));
     }
     case CURLE_OPERATION_TIMEDOUT: {
-      curl_off_t connected_us = 0, elapsed_us = 0;
-      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
+      curl_off_t elapsed_us = 0;
       curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &elapsed_us);
-      auto elapsed = format_duration(std::chrono::milliseconds(elapsed_us / 1000));
-      return (connected_us == 0 ? "connect timeout after " : "timeout after ") + elapsed;
+      return timeout_message(easy, std::chrono::milliseconds(elapsed_us / 1000));
     }
     case CURLE_COULDNT_RESOLVE_HOST:
       return "cannot resolve host";

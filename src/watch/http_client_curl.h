@@ -34,7 +34,13 @@ void init_curl_once();
 void set_common_transfer_options(CURL* easy, std::chrono::milliseconds timeout,
                                  std::chrono::milliseconds connect_timeout);
 
-// "connection refused", "timeout after 2.0 s", "cannot resolve host" ... for a transfer that
+// Whether a transfer got as far as a connection: a timeout before it is a connect timeout.
+bool transfer_connected(CURL* easy);
+
+// "timed out after 2.0 s", or "connect timed out after 3.0 s" when no connection was made.
+std::string timeout_message(CURL* easy, std::chrono::milliseconds elapsed);
+
+// "connection refused", "timed out after 2.0 s", "cannot resolve host" ... for a transfer that
 // ended with `code`; timeouts say how long the attempt ran.
 std::string transfer_error_message(CURL* easy, CURLcode code);
 

@@ -200,13 +200,11 @@ struct Scraper::Impl {
                             options.max_in_flight_bytes);
       o.retriable = true;
     } else if (code == CURLE_OPERATION_TIMEDOUT) {
-      curl_off_t connected_us = 0;
-      curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connected_us);
       // A connect timeout may pass on another attempt; a transfer timeout spent the fetch's time.
-      o.retriable = connected_us == 0;
-      o.error = fmt::format("{} after {}{}", connected_us == 0 ? "connect timed out" : "timed out",
-                            format_duration(elapsed(t, now)),
-                            t.attempts > 1 ? fmt::format(" ({} attempts)", t.attempts) : "");
+      o.retriable = !transfer_connected(easy);
+      // How long the whole fetch ran, not the last attempt.
+      o.error = timeout_message(easy, elapsed(t, now)) +
+                (t.attempts > 1 ? fmt::format(" ({} attempts)", t.attempts) : "");
       o.timed_out = true;
     } else if (code != CURLE_OK) {
       o.error = transfer_error_message(easy, code);
