@@ -91,22 +91,6 @@ TrendBuilder::TrendBuilder(TrendOptions options) : state_(std::make_unique<State
 }
 TrendBuilder::~TrendBuilder() = default;
 
-namespace {
-
-std::optional<HeapCycle> heap_cycle(const Profile& p) {
-  const auto bytes = p.sample_type_index("inuse_space");
-  const auto objects = p.sample_type_index("inuse_objects");
-  if (!bytes || !objects) return std::nullopt;
-  HeapCycle c;
-  for (const auto& s : p.samples()) {
-    c.inuse_bytes += s.values[*bytes];
-    c.inuse_objects += s.values[*objects];
-  }
-  return c;
-}
-
-}  // namespace
-
 void TrendBuilder::add(const std::string& name, const Profile& p) {
   State& st = *state_;
   size_t type = st.sample_index(p);
@@ -123,7 +107,10 @@ void TrendBuilder::add(const std::string& name, const Profile& p) {
   SnapshotValues snap;
   snap.snapshot = {name, p.time_nanos(), 0};
   snap.order = st.snapshots.size();
-  snap.heap = heap_cycle(p);
+  // A heap profile's in-use totals tell which GC cycle it shows (profiles::same_gc_cycle).
+  const auto inuse_bytes = p.sample_type_index("inuse_space");
+  const auto inuse_objects = p.sample_type_index("inuse_objects");
+  if (inuse_bytes && inuse_objects) snap.heap.emplace();
   FunctionFrames frames(p);
   std::vector<uint32_t> global(frames.node_count());
   for (uint32_t n = 0; n < frames.node_count(); n++) global[n] = st.intern(frames.name(n));
@@ -132,6 +119,10 @@ void TrendBuilder::add(const std::string& name, const Profile& p) {
     int64_t v = p.samples()[s].values[type];
     const int64_t c = objects ? p.samples()[s].values[*objects] : 0;
     snap.snapshot.total += v;
+    if (snap.heap) {
+      snap.heap->inuse_bytes += p.samples()[s].values[*inuse_bytes];
+      snap.heap->inuse_objects += p.samples()[s].values[*inuse_objects];
+    }
     if (v == 0) continue;
     stack.clear();
     for (uint32_t loc : frames.sample_locations(s))

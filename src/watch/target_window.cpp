@@ -51,17 +51,14 @@ void TargetWindow::add_point(Point point) {
   const int64_t now = point.info.time_nanos;
   // A heap profile from before the next GC repeats the point of that GC: it is stored, and
   // counted only as the newest point, replacing the run's earlier newest.
-  if (point.info.kind == SnapshotKind::heap) {
+  if (point.info.kind == SnapshotKind::heap && !points.empty()) {
     auto cycle = [](const Point& p) {
       return profiles::HeapCycle{p.info.total, p.info.total_count};
     };
-    if (!points.empty() && points.back().repeat) {
-      const bool same = profiles::same_gc_cycle(cycle(points.back()), cycle(point));
+    point.repeat = profiles::same_gc_cycle(cycle(points.back()), cycle(point));
+    if (points.back().repeat) {
       points.pop_back();
-      point.repeat = same;
       heap_repeats_++;
-    } else if (!points.empty()) {
-      point.repeat = profiles::same_gc_cycle(cycle(points.back()), cycle(point));
     }
   }
   // The newest point always stands; an older one is kept only if it is far enough from the one

@@ -390,12 +390,10 @@ std::pair<std::string, int> split_listen_address(const std::string& listen) {
 }
 
 uint64_t BodyLimits::inflate_limit(uint64_t served_bytes) const {
-  const double by_ratio = max_inflate_ratio * static_cast<double>(served_bytes);
-  const uint64_t ratio_limit =
-      by_ratio >= static_cast<double>(max_inflated_bytes)
-          ? max_inflated_bytes
-          : std::max<uint64_t>(static_cast<uint64_t>(by_ratio), kRatioFloorBytes);
-  return std::min(max_inflated_bytes, ratio_limit);
+  const double allowed = std::max(max_inflate_ratio * static_cast<double>(served_bytes),
+                                  static_cast<double>(kRatioFloorBytes));
+  return allowed >= static_cast<double>(max_inflated_bytes) ? max_inflated_bytes
+                                                            : static_cast<uint64_t>(allowed);
 }
 
 void finish_watch_config(WatchConfig& c) {

@@ -189,7 +189,9 @@ TEST_P(WatchScenarios, LeaksAlertOnceAndHold) {
     for (const auto& [kind, site] : expected) {
       const Life* l = w.first_alert(leak, kind);
       ASSERT_NE(l, nullptr) << leak << ": no " << alert_kind_name(kind) << w.describe(leak);
-      if (!site.empty()) EXPECT_NE(l->site.find(site), std::string::npos) << l->site;
+      if (!site.empty()) {
+        EXPECT_NE(l->site.find(site), std::string::npos) << l->site;
+      }
       ASSERT_EQ(l->fired.size(), 1u) << leak << w.describe(leak);
       const double to_alert = l->fired[0] - leak_start;
       // From a start, growth must hold for `for`; a late leak is judged over the whole window,
@@ -209,14 +211,18 @@ TEST_P(WatchScenarios, LeaksAlertOnceAndHold) {
     // Everything else it raised fired once and, while the leak goes on, stays firing.
     for (const auto& [key, l] : w.lives[leak]) {
       EXPECT_EQ(l.fired.size(), 1u) << leak << w.describe(leak);
-      if (std::string(leak) != "stops") EXPECT_TRUE(l.resolved.empty()) << leak << w.describe(leak);
+      if (std::string(leak) != "stops") {
+        EXPECT_TRUE(l.resolved.empty()) << leak << w.describe(leak);
+      }
     }
     std::printf("%s %s:%s\n", go.c_str(), leak, w.describe(leak).c_str());
   }
   // Stored state agrees with the notifications: the stopped leak's growth alerts are resolved.
-  for (const auto& a : w.stored)
-    if (a.finding.target == "stops" && a.finding.kind == AlertKind::site_growth)
+  for (const auto& a : w.stored) {
+    if (a.finding.target == "stops" && a.finding.kind == AlertKind::site_growth) {
       EXPECT_EQ(a.state, AlertState::resolved);
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Go, WatchScenarios, testing::ValuesIn(test::go_versions()),

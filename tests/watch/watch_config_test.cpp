@@ -51,6 +51,19 @@ TEST(WatchConfig, TheExampleFileLoadsWithEveryKey) {
   EXPECT_EQ(c.receivers[0].kind, ReceiverKind::stdout_log);
 }
 
+// A gzip body inflates to at most max_inflate_ratio times its size, never less than the floor
+// for small bodies and never more than max_inflated.
+TEST(WatchConfig, InflateLimitIsTheRatioBetweenTheFloorAndTheCap) {
+  BodyLimits limits;  // 256 MiB, 64x, floor 16 MiB
+  EXPECT_EQ(limits.inflate_limit(0), BodyLimits::kRatioFloorBytes);
+  EXPECT_EQ(limits.inflate_limit(1000), BodyLimits::kRatioFloorBytes);
+  EXPECT_EQ(limits.inflate_limit(1'043'628), 64u * 1'043'628);
+  EXPECT_EQ(limits.inflate_limit(4u << 20), 256u << 20);
+  EXPECT_EQ(limits.inflate_limit(1u << 30), 256u << 20);
+  limits.max_inflated_bytes = 8u << 20;  // below the floor: the cap still wins
+  EXPECT_EQ(limits.inflate_limit(1000), 8u << 20);
+}
+
 TEST(WatchConfig, MistakesNameTheLine) {
   EXPECT_EQ(error_of("interval: 15s\nintervall: 30s\n"),
             "line 2: unknown key \"intervall\" in the file");
