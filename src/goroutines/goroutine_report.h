@@ -19,7 +19,7 @@ struct ReportOptions {
 
 struct GoroutineReport {
   const GoroutineDump* dump = nullptr;
-  Grouping grouping;  // as displayed, by options.group_by
+  Grouping grouping;  // as displayed, by group_by
   GroupBy group_by = GroupBy::stack;
   // Suspects are whole stacks, whatever the display grouping: a top frame shared by unrelated
   // stacks says nothing about a leak. Their groups are in `grouping` when it is by stack, else
