@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/local_http_server.h"
@@ -236,10 +237,21 @@ TEST(Scraper, RetriesStopAtTheFetchTimeout) {
 TEST(Scraper, EndlessBodiesShareOneInFlightBudget) {
   const std::string chunk(64 * 1024, 'e');
   LocalHttpServer server;
+  // The four first requests answer together, so their bodies are in flight at once; one after
+  // another, each would only meet its own cap (and retries pass straight through).
+  std::atomic<int> arrived{0};
   server.handle("GET", "/endless", [&](const httplib::Request&, httplib::Response& res) {
-    res.set_chunked_content_provider(
-        "application/octet-stream",
-        [&](size_t, httplib::DataSink& sink) { return sink.write(chunk.data(), chunk.size()); });
+    arrived++;
+    const auto give_up = std::chrono::steady_clock::now() + 10s;
+    while (arrived < 4 && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(1ms);
+    res.set_chunked_content_provider("application/octet-stream",
+                                     [&](size_t, httplib::DataSink& sink) {
+                                       // Paced, so that no one body races to its cap before the
+                                       // others have grown.
+                                       std::this_thread::sleep_for(1ms);
+                                       return sink.write(chunk.data(), chunk.size());
+                                     });
   });
   server.handle("GET", "/small", [&](const httplib::Request&, httplib::Response& res) {
     res.set_content(std::string(1000, 's'), "text/plain");
